@@ -1,11 +1,57 @@
 /**
  * analyze: runs every enabled rule over the workspace's program model and returns findings per
- * file, after severities and suppressions. CONTRACT ONLY for now (the lead is implementing it).
+ * file, after severities and suppressions, in a deterministic order.
  */
-import type { CancellationToken } from '../model';
+import { compareFindings, type CancellationToken, type Finding, type SeveritySetting } from '../model';
+import { RULES } from '../rules';
+import type { Rule } from '../rules/types';
 import type { AnalysisResult } from './api';
+import { applySuppressions, UNUSED_SUPPRESSION_RULE } from './suppressions';
 import type { Workspace } from './workspace';
 
-export async function analyze(workspace: Workspace, options: { token?: CancellationToken } = {}): Promise<AnalysisResult> {
-  throw new Error('not implemented yet');
+export class AnalysisCancelled extends Error {
+  constructor() {
+    super('analysis cancelled');
+  }
 }
+
+export async function analyze(workspace: Workspace, options: { token?: CancellationToken } = {}): Promise<AnalysisResult> {
+  const started = performance.now();
+  const { program, config } = workspace;
+  const byFile = new Map<string, Finding[]>();
+  for (const file of workspace.files()) byFile.set(file, []);
+
+  for (const rule of RULES) {
+    const severity = severityOf(rule, config.severity);
+    if (severity === 'off' || !rule.checkPython) continue;
+    if (options.token?.isCancellationRequested) throw new AnalysisCancelled();
+    for (const finding of rule.checkPython({ program, config })) {
+      byFile.get(finding.file)?.push({ ...finding, severity });
+    }
+    await yieldToEventLoop(); // lets the LSP message loop serve edits and cancellations between rules
+  }
+
+  const unusedSeverity = config.severity[UNUSED_SUPPRESSION_RULE] ?? 'hint';
+  for (const [file, findings] of byFile) {
+    const comments = program.facts(file)?.suppressions ?? [];
+    let kept = comments.length > 0 ? applySuppressions(findings, comments, file, workspace.text(file)) : findings;
+    if (unusedSeverity === 'off') kept = kept.filter((finding) => finding.rule !== UNUSED_SUPPRESSION_RULE);
+    else kept = kept.map((finding) => (finding.rule === UNUSED_SUPPRESSION_RULE ? { ...finding, severity: unusedSeverity } : finding));
+    byFile.set(file, kept.sort(compareFindings));
+  }
+
+  return {
+    findings: byFile,
+    notices: workspace.notices(),
+    stats: { files: byFile.size, ms: Math.round(performance.now() - started) },
+  };
+}
+
+function severityOf(rule: Rule, configured: Record<string, SeveritySetting>): SeveritySetting {
+  return configured[rule.meta.id] ?? rule.meta.defaultSeverity;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+

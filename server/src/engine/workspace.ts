@@ -1,81 +1,302 @@
 /**
- * The Workspace: every source file of the roots with its version and facts, the open documents,
- * the configuration, and the program model built from them. `analyze` (engine/analyze.ts) runs
- * the rules over it.
- *
- * CONTRACT ONLY for now: the lead engineer is implementing the bodies. Code against the
- * signatures; they will not change without notice.
+ * The Workspace: every source file of the roots with its facts, the open documents, the
+ * configuration, and the program model built from them. `analyze` (engine/analyze.ts) runs the
+ * rules over it. Adapters drive it: the LSP server with editor events, the CLI with one scan.
  */
+import { promises as fsp, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Notice } from '../model';
 import type { ForkGuardConfig } from '../model/config';
+import { PyProgram } from '../python/program';
+import { PythonDocument } from '../python/document';
+import { FactsCache } from '../python/facts-cache';
+import { extractMany } from '../python/scan-pool';
+import { extractFactsFromText } from '../python/extract';
+import type { PyFacts } from '../python/facts';
+import { RULES } from '../rules';
 import type { ScanOptions, TextChange, WorkspaceOptions } from './api';
+import { loadConfig } from './config';
+import { createPathFilter, discoverFiles } from './discover';
+
+/** Files above this size are skipped (with a notice): generated code, vendored bundles. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** Below this many files to parse, worker start-up (~100 ms each, WASM load) costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 48;
+const PYTHON_EXTENSIONS = ['.py'];
+
+interface OpenDocument {
+  document: PythonDocument;
+  version: number;
+}
+
+export function defaultCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'forkguard');
+}
+
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}
 
 export class Workspace {
   /** The effective configuration (defaults < editor settings < project file). */
   config!: ForkGuardConfig;
   readonly roots: string[];
+  /** The program model the rules read. Rebuilt when the catalog extensions change. */
+  program!: PyProgram;
+
+  private configNotices: Notice[] = [];
+  private skippedNotices = new Map<string, Notice>();
+  private pathFilter!: { isExcluded(file: string): boolean };
+  private readonly openDocuments = new Map<string, OpenDocument>();
+  private readonly cache: FactsCache;
+  private readonly log: (message: string) => void;
 
   protected constructor(readonly options: WorkspaceOptions) {
-    this.roots = options.roots;
+    this.roots = options.roots.map((root) => path.resolve(root));
+    this.log = options.log ?? (() => undefined);
+    const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+    this.cache = new FactsCache(cacheDir, this.log);
   }
 
   /** Creates a workspace and loads its configuration (config problems become notices). */
   static async create(options: WorkspaceOptions): Promise<Workspace> {
-    throw new Error('not implemented yet');
+    const workspace = new Workspace(options);
+    await workspace.reloadConfig(options.editorSettings);
+    return workspace;
+  }
+
+  /** Re-reads the configuration (project files changed, or new editor settings). */
+  async reloadConfig(editorSettings: Partial<ForkGuardConfig> | undefined = this.options.editorSettings): Promise<void> {
+    this.options.editorSettings = editorSettings;
+    const { config, notices } = await loadConfig({
+      roots: this.roots,
+      configFile: this.options.configFile,
+      editorSettings,
+      restricted: this.options.restricted,
+      knownRules: knownRuleIds(),
+    });
+    const catalogChanged = !this.config || catalogKey(this.config) !== catalogKey(config);
+    this.config = config;
+    this.configNotices = notices;
+    this.pathFilter = createPathFilter(this.roots, config.exclude);
+    if (catalogChanged) this.rebuildProgram();
   }
 
   /** Discovers and indexes every source file of the roots (cached facts when unchanged). */
   async scan(options: ScanOptions = {}): Promise<void> {
-    throw new Error('not implemented yet');
+    const { files, skipped } = await discoverFiles({
+      roots: this.roots,
+      exclude: this.config.exclude,
+      extensions: PYTHON_EXTENSIONS,
+      maxFileBytes: MAX_FILE_BYTES,
+      token: options.token,
+      log: this.log,
+    });
+    this.skippedNotices.clear();
+    for (const { file, reason } of skipped) this.noteSkipped(file, reason);
+    if (files.length === 0 && this.config.exclude.length > 0) {
+      this.configNotices.push({ level: 'info', message: `no source files left after the exclude patterns ${JSON.stringify(this.config.exclude)}` });
+    }
+
+    const present = new Set(files);
+    for (const known of this.program.files()) {
+      if (!present.has(known) && !this.openDocuments.has(known)) this.program.removeFile(known);
+    }
+
+    const texts = await readTexts(files.filter((file) => !this.openDocuments.has(file)), (file, error) => this.noteSkipped(file, `unreadable (${error})`));
+    const toExtract: { path: string; text: string; hash: string }[] = [];
+    let done = 0;
+    for (const { path: file, text } of texts) {
+      const hash = FactsCache.hash(text);
+      const cached = this.cache.get(hash);
+      if (cached) {
+        this.program.setFile(file, cached);
+        options.onProgress?.(++done, texts.length);
+      } else toExtract.push({ path: file, text, hash });
+    }
+    if (options.token?.isCancellationRequested) return;
+
+    const threads = toExtract.length >= MIN_FILES_FOR_WORKERS ? (this.options.threads ?? defaultThreads()) : 0;
+    const extracted = await extractMany(toExtract, {
+      threads,
+      token: options.token,
+      onProgress: (n) => options.onProgress?.(done + n, texts.length),
+    });
+    for (const { path: file, hash } of toExtract) {
+      const facts = extracted.get(file);
+      if (!facts) continue;
+      this.cache.put(hash, facts);
+      this.program.setFile(file, facts);
+    }
+    await this.cache.flush();
   }
 
   /** Absolute paths of the indexed source files, sorted. */
   files(): string[] {
-    throw new Error('not implemented yet');
+    return this.program.files().slice().sort();
   }
 
   /** Config problems, skipped files, and other messages for the user, current as of now. */
   notices(): Notice[] {
-    throw new Error('not implemented yet');
+    return [...this.configNotices, ...this.skippedNotices.values()];
   }
 
   /** True when the file is a source file of this workspace that the configuration does not exclude. */
   isIncluded(file: string): boolean {
-    throw new Error('not implemented yet');
+    if (!PYTHON_EXTENSIONS.includes(path.extname(file))) return false;
+    const inRoot = this.roots.some((root) => file === root || file.startsWith(root + path.sep));
+    return inRoot && !this.pathFilter.isExcluded(file);
   }
 
   /** An editor opened the file: its text now comes from the editor, not the disk. */
   openDocument(file: string, text: string, version: number): void {
-    throw new Error('not implemented yet');
+    if (!this.isIncluded(file)) return;
+    this.openDocuments.get(file)?.document.dispose();
+    const document = new PythonDocument(text);
+    this.openDocuments.set(file, { document, version });
+    this.program.setFile(file, document.facts);
   }
 
   /** Applies LSP-style changes (incremental or full) to an open document. */
   changeDocument(file: string, version: number, changes: TextChange[]): void {
-    throw new Error('not implemented yet');
+    const open = this.openDocuments.get(file);
+    if (!open) return;
+    open.document.update(changes);
+    open.version = version;
+    this.program.setFile(file, open.document.facts);
   }
 
   /** The editor closed the file: its text comes from the disk again. */
-  closeDocument(file: string): Promise<void> {
-    throw new Error('not implemented yet');
+  async closeDocument(file: string): Promise<void> {
+    const open = this.openDocuments.get(file);
+    if (!open) return;
+    this.openDocuments.delete(file);
+    open.document.dispose();
+    await this.refreshFile(file);
+  }
+
+  /** Version of an open document, undefined when it is not open. */
+  documentVersion(file: string): number | undefined {
+    return this.openDocuments.get(file)?.version;
   }
 
   /** The text of a file as the engine sees it (open document, else disk), or undefined. */
   text(file: string): string | undefined {
-    throw new Error('not implemented yet');
+    const open = this.openDocuments.get(file);
+    if (open) return open.document.text;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The facts of a file, when it is indexed. */
+  facts(file: string): PyFacts | undefined {
+    return this.program.facts(file);
   }
 
   /** A file changed or appeared on disk (watcher event, branch switch). */
   async refreshFile(file: string): Promise<void> {
-    throw new Error('not implemented yet');
+    if (this.openDocuments.has(file)) return; // the editor's text wins until the document closes
+    if (!this.isIncluded(file)) {
+      this.removeFile(file);
+      return;
+    }
+    let text: string;
+    try {
+      const stat = await fsp.stat(file);
+      if (!stat.isFile()) throw new Error('not a regular file');
+      if (stat.size > MAX_FILE_BYTES) {
+        this.removeFile(file);
+        this.noteSkipped(file, tooLargeReason(stat.size));
+        return;
+      }
+      text = await fsp.readFile(file, 'utf8');
+    } catch {
+      this.removeFile(file);
+      return;
+    }
+    this.skippedNotices.delete(file);
+    const hash = FactsCache.hash(text);
+    let facts = this.cache.get(hash);
+    if (!facts) {
+      facts = await extractFactsFromText(text);
+      this.cache.put(hash, facts);
+    }
+    this.program.setFile(file, facts);
   }
 
   /** A file was deleted on disk. */
   removeFile(file: string): void {
-    throw new Error('not implemented yet');
+    this.skippedNotices.delete(file);
+    if (this.openDocuments.has(file)) return;
+    this.program.removeFile(file);
   }
 
-  /** Re-reads the configuration (project files changed, or new editor settings). */
-  async reloadConfig(editorSettings?: Partial<ForkGuardConfig>): Promise<void> {
-    throw new Error('not implemented yet');
+  /** Frees parser memory held by open documents and writes the cache. */
+  async dispose(): Promise<void> {
+    for (const { document } of this.openDocuments.values()) document.dispose();
+    this.openDocuments.clear();
+    await this.cache.flush();
   }
+
+  private rebuildProgram(): void {
+    const previous = this.program;
+    this.program = new PyProgram(this.roots, {
+      poolFactories: this.config.poolFactories,
+      forkPoints: this.config.forkPoints,
+      resetCalls: this.config.resetCalls,
+    });
+    // Fixes that edit the end of a line (suppression comments) need the text, which facts omit.
+    this.program.setTextSource((file) => this.text(file));
+    if (!previous) return;
+    for (const file of previous.files()) {
+      const facts = previous.facts(file);
+      if (facts) this.program.setFile(file, facts);
+    }
+  }
+
+  private noteSkipped(file: string, reason: string): void {
+    const message = `skipped ${path.relative(this.roots[0] ?? '', file) || file}: ${reason}`;
+    this.log(message);
+    this.skippedNotices.set(file, { level: 'info', message: `ForkGuard ${message}`, file });
+  }
+}
+
+function knownRuleIds(): string[] {
+  return ['FG000', ...RULES.map((rule) => rule.meta.id)];
+}
+
+function catalogKey(config: ForkGuardConfig): string {
+  return JSON.stringify([config.poolFactories, config.forkPoints, config.resetCalls]);
+}
+
+function tooLargeReason(bytes: number): string {
+  return `too large to analyse (${(bytes / 1048576).toFixed(1)} MB > ${MAX_FILE_BYTES / 1048576} MB)`;
+}
+
+/** Reads files with bounded concurrency; a file that vanished or cannot be read is reported, not thrown. */
+async function readTexts(
+  files: string[],
+  onError: (file: string, error: string) => void,
+): Promise<{ path: string; text: string }[]> {
+  const results: ({ path: string; text: string } | undefined)[] = new Array(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const index = next++;
+      const file = files[index];
+      try {
+        results[index] = { path: file, text: await fsp.readFile(file, 'utf8') };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') onError(file, code ?? String(error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return results.filter((entry): entry is { path: string; text: string } => entry !== undefined);
 }

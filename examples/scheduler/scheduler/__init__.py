@@ -1,0 +1,1 @@
+"""A cell scheduler shaped like Nova's, used to demonstrate ForkGuard."""

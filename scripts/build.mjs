@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Bundles the extension client, the language server, the CLI, the scan worker and the benchmark
+// into dist/ with esbuild, and copies the tree-sitter .wasm files beside them (the server, the CLI
+// and the workers load them from their own folder at run time).
+//
+// Usage: node scripts/build.mjs [--watch]
+//
+// An entry whose source file does not exist yet is skipped with a warning, so the build works at
+// every stage of the project (the pieces are written in parallel).
+import * as esbuild from 'esbuild';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+
+/** @type {{ source: string, output: string, executable?: boolean, external?: string[] }[]} */
+const entries = [
+  { source: 'client/src/extension.ts', output: 'client.js', external: ['vscode'] },
+  { source: 'server/src/lsp/server.ts', output: 'server.js' },
+  { source: 'server/src/cli/main.ts', output: 'cli.js', executable: true },
+  { source: 'server/src/python/scan-worker.ts', output: 'scan-worker.js' },
+  { source: 'bench/scan.ts', output: 'bench.js' },
+  { source: 'bench/parse-worker.ts', output: 'bench-parse-worker.js' },
+];
+
+/** Files the bundles load at run time from their own folder. */
+const runtimeAssets = [
+  require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
+  require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
+];
+
+function buildOptions(entry) {
+  return {
+    entryPoints: [join(root, entry.source)],
+    outfile: join(dist, entry.output),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'linked',
+    minify: false,
+    // tsx is only asked for when running from sources (tests), never from a bundle.
+    external: [...(entry.external ?? []), 'tsx', 'tsx/*'],
+    // The ESM build of web-tree-sitter reads import.meta.url, which esbuild empties in a CJS
+    // bundle: the bundle would die at start ("createRequire ... Received undefined"). Its CJS
+    // build has no such problem.
+    alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
+    banner: entry.executable ? { js: '#!/usr/bin/env node' } : undefined,
+    logLevel: 'warning',
+  };
+}
+
+function formatSize(bytes) {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+function copyRuntimeAssets() {
+  for (const asset of runtimeAssets) {
+    const target = join(dist, asset.split(/[\\/]/).pop());
+    copyFileSync(asset, target);
+    console.log(`  ${relative(root, target).padEnd(32)} ${formatSize(statSync(target).size)}`);
+  }
+}
+
+async function main() {
+  mkdirSync(dist, { recursive: true });
+  const present = entries.filter((entry) => {
+    if (existsSync(join(root, entry.source))) return true;
+    console.warn(`build: skipping ${entry.source} (not written yet)`);
+    return false;
+  });
+
+  if (watch) {
+    copyRuntimeAssets();
+    for (const entry of present) {
+      const context = await esbuild.context(buildOptions(entry));
+      await context.watch();
+    }
+    console.log('build: watching for changes (Ctrl+C to stop)');
+    return;
+  }
+
+  const started = Date.now();
+  // Every entry is built even when another fails, so one broken piece does not hide the rest.
+  const outcomes = await Promise.allSettled(present.map((entry) => esbuild.build(buildOptions(entry))));
+  const failed = [];
+  present.forEach((entry, index) => {
+    const outfile = join(dist, entry.output);
+    if (outcomes[index].status === 'rejected') {
+      failed.push(entry.source);
+      return;
+    }
+    if (entry.executable) chmodSync(outfile, 0o755);
+    console.log(`  ${relative(root, outfile).padEnd(32)} ${formatSize(statSync(outfile).size)}`);
+  });
+  copyRuntimeAssets();
+  if (failed.length > 0) {
+    console.error(`build: FAILED for ${failed.join(', ')} (errors above)`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(`build: done in ${Date.now() - started} ms`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,413 @@
+/**
+ * Call resolution: what each call event of a scope runs. A callee is resolved through the scope's
+ * bindings (local and function-local imports, closures, module bindings), then attribute by
+ * attribute over static symbols and inferred values: `self`/`cls` in methods, local variables
+ * and module globals typed by the call that assigned them (`m = Manager()`), attributes typed in
+ * any method of the class (`self._svc = Service()`), returned values, `super()`, and base classes
+ * through a left-to-right depth-first MRO. A method whose receiver stays unknown falls back to the
+ * workspace methods of that name when there are at most MAX_FALLBACK_CANDIDATES.
+ */
+import type { PyFacts, PyScope } from './facts';
+import { isSimpleName, type NameResolver, type PySymbol } from './resolve';
+import type { ModuleIndex } from './module-index';
+
+export interface CallSiteRef {
+  file: string;
+  scope: number;
+  event: number;
+}
+
+/** A value as far as it can be known statically. */
+export type PyValueRef =
+  | PySymbol
+  | { k: 'instance'; file: string; cls: number }
+  /** A value made by external code: `qname` ends in `()` for a call's result (`threading.Thread()`). */
+  | { k: 'external-value'; qname: string; calls: CallSiteRef[] }
+  | { k: 'unknown' };
+
+export interface FunctionRef {
+  file: string;
+  scope: number;
+}
+
+export interface ResolvedCall {
+  /** Workspace functions this call may run (a constructor runs `__init__`; a fallback several). */
+  functions: FunctionRef[];
+  /** Qualified names of the external API called (alternatives when bases are several). */
+  externals: string[];
+  /** Earlier calls whose results the callee hangs off (`ProcessLauncher(...)` for `launcher.launch_service`). */
+  receiverCalls: CallSiteRef[];
+  /** The functions were found by method name only (the receiver could not be resolved). */
+  byName: boolean;
+  /** What the call returns, as far as known. */
+  result: PyValueRef;
+}
+
+export interface CallGraphHost {
+  facts(file: string): PyFacts | undefined;
+  readonly modules: ModuleIndex;
+  readonly resolver: NameResolver;
+  touch(file: string): void;
+  /** Workspace methods with this name (for the fallback by name). */
+  methodsNamed(name: string): FunctionRef[];
+  /** Runs `compute` with `file` as the file whose derived data is being computed (dependency tracking). */
+  track<T>(file: string, compute: () => T): T;
+}
+
+export const MAX_FALLBACK_CANDIDATES = 3;
+const MAX_INFERENCE_DEPTH = 8;
+const UNKNOWN: PyValueRef = { k: 'unknown' };
+
+export class CallGraph {
+  private readonly cache = new Map<string, (ResolvedCall | undefined)[]>();
+
+  constructor(private readonly host: CallGraphHost) {}
+
+  forgetFile(file: string): void {
+    for (const key of [...this.cache.keys()]) if (key.startsWith(`${file}#`)) this.cache.delete(key);
+  }
+
+  /** The resolution of a call event (undefined when the event is not a call). */
+  resolveCall(file: string, scope: number, event: number): ResolvedCall | undefined {
+    const key = `${file}#${scope}`;
+    let calls = this.cache.get(key);
+    if (!calls) {
+      calls = [];
+      this.cache.set(key, calls);
+    }
+    if (event in calls) return calls[event];
+    const resolved = this.host.track(file, () => this.computeCall({ file, scope, event }, 0));
+    calls[event] = resolved;
+    return resolved;
+  }
+
+  /** The value a dotted expression has at an event of a scope. */
+  valueOf(file: string, scope: number, dotted: string, atEvent: number): PyValueRef {
+    return this.valueOfDotted({ file, scope, event: atEvent }, dotted, 0);
+  }
+
+  /** The class (workspace) a method scope belongs to, as an index into facts.classes. */
+  classOfMethod(file: string, scope: number): number | undefined {
+    const facts = this.host.facts(file);
+    const className = facts?.scopes[scope]?.className;
+    if (!facts || className === undefined) return undefined;
+    const cls = facts.classes.findIndex((c) => c.qualname === className);
+    return cls >= 0 ? cls : undefined;
+  }
+
+  /** Method resolution order: the class, then its workspace bases depth-first; external bases by name. */
+  mro(file: string, cls: number): { classes: { file: string; cls: number }[]; externalBases: string[] } {
+    const classes: { file: string; cls: number }[] = [];
+    const externalBases: string[] = [];
+    const seen = new Set<string>();
+    const visit = (f: string, c: number, depth: number): void => {
+      const key = `${f}#${c}`;
+      if (seen.has(key) || depth > MAX_INFERENCE_DEPTH) return;
+      seen.add(key);
+      classes.push({ file: f, cls: c });
+      const facts = this.host.facts(f);
+      const info = facts?.classes[c];
+      if (!facts || !info) return;
+      const definingScope = facts.scopes[info.scope]?.parent ?? 0;
+      for (const base of info.bases) {
+        const value = this.valueOfDotted({ file: f, scope: Math.max(0, definingScope), event: Number.MAX_SAFE_INTEGER }, base, depth + 1);
+        if (value.k === 'class') visit(value.file, value.cls, depth + 1);
+        else if (value.k === 'external') externalBases.push(value.qname);
+      }
+    };
+    visit(file, cls, 0);
+    return { classes, externalBases };
+  }
+
+  /** Finds a method along the MRO, starting after `skip` classes (1 for `super()`). */
+  findMethod(file: string, cls: number, name: string, skip = 0): FunctionRef | undefined {
+    const { classes } = this.mro(file, cls);
+    for (const entry of classes.slice(skip)) {
+      const scope = this.host.facts(entry.file)?.classes[entry.cls]?.methods[name];
+      if (scope !== undefined) {
+        this.host.touch(entry.file);
+        return { file: entry.file, scope };
+      }
+    }
+    return undefined;
+  }
+
+  private computeCall(site: CallSiteRef, depth: number): ResolvedCall | undefined {
+    const facts = this.host.facts(site.file);
+    const event = facts?.scopes[site.scope]?.events[site.event];
+    if (!facts || !event || event.k !== 'call') return undefined;
+    const callee = event.callee;
+    const empty: ResolvedCall = { functions: [], externals: [], receiverCalls: [], byName: false, result: UNKNOWN };
+    if (callee === '') return empty;
+
+    const superCall = this.superCall(site, facts, callee);
+    if (superCall) return superCall;
+
+    const { receiver, member } = splitCallee(callee);
+    const receiverCalls = receiver === undefined ? [] : this.receiverCallChain(site, receiver);
+    const calleeValue = this.valueOfDotted(site, callee, depth);
+    const resolved = this.callValue(calleeValue, site, depth);
+    resolved.receiverCalls = receiverCalls;
+    if (resolved.functions.length === 0 && resolved.externals.length === 0 && receiver !== undefined && member !== undefined) {
+      const receiverValue = this.valueOfDotted(site, receiver, depth);
+      if (receiverValue.k === 'unknown') {
+        const candidates = this.host.methodsNamed(member);
+        if (candidates.length > 0 && candidates.length <= MAX_FALLBACK_CANDIDATES) {
+          for (const candidate of candidates) this.host.touch(candidate.file);
+          return { ...resolved, functions: candidates, byName: true };
+        }
+      }
+    }
+    return resolved;
+  }
+
+  /** `super().m(...)`: the method after the current class in its MRO, or the external base's. */
+  private superCall(site: CallSiteRef, facts: PyFacts, callee: string): ResolvedCall | undefined {
+    const match = /^#(\d+)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(callee);
+    if (!match) return undefined;
+    const inner = facts.scopes[site.scope].events[Number(match[1])];
+    if (!inner || inner.k !== 'call' || inner.callee !== 'super') return undefined;
+    const method = match[2];
+    const cls = this.classOfMethod(site.file, site.scope);
+    const resolved: ResolvedCall = { functions: [], externals: [], receiverCalls: [], byName: false, result: UNKNOWN };
+    if (cls === undefined) return resolved;
+    const found = this.findMethod(site.file, cls, method, 1);
+    if (found) resolved.functions.push(found);
+    else {
+      const { externalBases } = this.mro(site.file, cls);
+      resolved.externals = externalBases.map((base) => (method === '__init__' ? base : `${base}().${method}`));
+    }
+    return resolved;
+  }
+
+  /** What calling a value runs and returns. */
+  private callValue(value: PyValueRef, site: CallSiteRef, depth: number): ResolvedCall {
+    const resolved: ResolvedCall = { functions: [], externals: [], receiverCalls: [], byName: false, result: UNKNOWN };
+    switch (value.k) {
+      case 'function':
+        this.host.touch(value.file);
+        resolved.functions.push({ file: value.file, scope: value.scope });
+        resolved.result = this.returnValue(value.file, value.scope, depth + 1);
+        break;
+      case 'class': {
+        this.host.touch(value.file);
+        const init = this.findMethod(value.file, value.cls, '__init__');
+        if (init) resolved.functions.push(init);
+        else resolved.externals.push(...this.mro(value.file, value.cls).externalBases);
+        resolved.result = { k: 'instance', file: value.file, cls: value.cls };
+        break;
+      }
+      case 'external':
+        resolved.externals.push(value.qname);
+        resolved.result = { k: 'external-value', qname: `${value.qname}()`, calls: [site] };
+        break;
+      case 'external-value':
+        resolved.externals.push(value.qname);
+        resolved.result = { k: 'external-value', qname: `${value.qname}()`, calls: [...value.calls, site] };
+        break;
+      default:
+        break;
+    }
+    return resolved;
+  }
+
+  /** The calls the receiver of a callee was produced by, innermost first (`#3.start`, `launcher.run`). */
+  private receiverCallChain(site: CallSiteRef, receiver: string): CallSiteRef[] {
+    const value = this.valueOfDotted(site, receiver, 0);
+    return value.k === 'external-value' ? value.calls : [];
+  }
+
+  /** The value a function returns: its returned calls' results, else a returned name's value. */
+  private returnValue(file: string, scope: number, depth: number): PyValueRef {
+    if (depth > MAX_INFERENCE_DEPTH) return UNKNOWN;
+    const events = this.host.facts(file)?.scopes[scope]?.events ?? [];
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
+      if (event.k === 'call' && event.returned) {
+        const value = this.callResult({ file, scope, event: i }, depth + 1);
+        if (value.k !== 'unknown') return value;
+      } else if (event.k === 'return' && event.value?.kind === 'name' && event.value.dotted) {
+        const value = this.valueOfDotted({ file, scope, event: i }, event.value.dotted, depth + 1);
+        if (value.k !== 'unknown') return value;
+      }
+    }
+    return UNKNOWN;
+  }
+
+  private callResult(site: CallSiteRef, depth: number): PyValueRef {
+    if (depth > MAX_INFERENCE_DEPTH) return UNKNOWN;
+    const facts = this.host.facts(site.file);
+    const event = facts?.scopes[site.scope]?.events[site.event];
+    if (!event || event.k !== 'call' || event.callee === '') return UNKNOWN;
+    return this.callValue(this.valueOfDotted(site, event.callee, depth + 1), site, depth + 1).result;
+  }
+
+  /** Value of a dotted expression (`a.b.c`, `#4.start`, `self._pools[]`). */
+  private valueOfDotted(site: CallSiteRef, dotted: string, depth: number): PyValueRef {
+    if (depth > MAX_INFERENCE_DEPTH || dotted === '') return UNKNOWN;
+    const parts = dotted.split('.');
+    let value: PyValueRef;
+    const head = parts[0];
+    const callRef = /^#(\d+)$/.exec(head);
+    if (callRef) value = this.callResult({ ...site, event: Number(callRef[1]) }, depth + 1);
+    else if (head.endsWith('[]')) return UNKNOWN;
+    else value = this.valueOfName(site, head, depth + 1);
+    for (const part of parts.slice(1)) {
+      if (part.endsWith('[]')) return UNKNOWN;
+      value = this.attributeOf(value, part, depth + 1);
+      if (value.k === 'unknown') return value;
+    }
+    return value;
+  }
+
+  /** A simple name in a scope: locals, enclosing functions, the module, builtins. */
+  private valueOfName(site: CallSiteRef, name: string, depth: number): PyValueRef {
+    const facts = this.host.facts(site.file);
+    if (!facts) return UNKNOWN;
+    let scopeIndex = site.scope;
+    let atEvent = site.event;
+    while (scopeIndex >= 0) {
+      const scope = facts.scopes[scopeIndex];
+      if (!scope) break;
+      if (scope.kind === 'module') return this.moduleLevelValue(site.file, name, depth);
+      if (scope.globals.includes(name)) return this.moduleLevelValue(site.file, name, depth);
+      // Class bodies do not enclose their methods' names.
+      if (scope.kind !== 'class' || scopeIndex === site.scope) {
+        const local = this.localValue(site.file, facts, scopeIndex, scope, name, atEvent, depth);
+        if (local !== undefined) return local;
+      }
+      scopeIndex = scope.parent;
+      atEvent = Number.MAX_SAFE_INTEGER;
+    }
+    return this.moduleLevelValue(site.file, name, depth);
+  }
+
+  private moduleLevelValue(file: string, name: string, depth: number): PyValueRef {
+    const symbol = this.host.resolver.moduleMember(file, name, 0);
+    if (symbol === undefined) return { k: 'external', qname: name }; // a builtin, or unknown
+    return symbol;
+  }
+
+  /** A name bound in this very scope, or undefined when the scope does not bind it. */
+  private localValue(file: string, facts: PyFacts, scopeIndex: number, scope: PyScope, name: string, atEvent: number, depth: number): PyValueRef | undefined {
+    if (scope.className !== undefined && scope.params[0] === name && !scope.decorators.includes('staticmethod')) {
+      const cls = facts.classes.findIndex((c) => c.qualname === scope.className);
+      if (cls >= 0) {
+        const isClassLevel = scope.decorators.includes('classmethod') || scope.qualname.endsWith('.__new__');
+        return isClassLevel ? { k: 'class', file, cls } : { k: 'instance', file, cls };
+      }
+    }
+    let best: { index: number; value: () => PyValueRef } | undefined;
+    const consider = (index: number, value: () => PyValueRef): void => {
+      // The last binding before the use wins; a binding after it only when there is none before.
+      if (best === undefined || (index < atEvent && (best.index >= atEvent || index > best.index))) best = { index, value };
+    };
+    scope.events.forEach((event, index) => {
+      if (event.k === 'import') {
+        for (const binding of event.bindings) if (binding.local === name) consider(index, () => this.host.resolver.importTarget(file, binding.target));
+      } else if (event.k === 'call' && event.targets?.includes(name)) {
+        consider(index, () => this.callResult({ file, scope: scopeIndex, event: index }, depth + 1));
+      } else if (event.k === 'assign' && event.targets.includes(name)) {
+        const value = event.value;
+        consider(index, () => (value.kind === 'name' && value.dotted ? this.valueOfDotted({ file, scope: scopeIndex, event: index }, value.dotted, depth + 1) : UNKNOWN));
+      } else if (event.k === 'def') {
+        const inner = facts.scopes[event.scope];
+        if (inner && inner.qualname.split('.').pop() === name) {
+          const cls = facts.classes.findIndex((c) => c.scope === event.scope);
+          consider(index, () => (inner.kind === 'class' && cls >= 0 ? { k: 'class', file, cls } : { k: 'function', file, scope: event.scope }));
+        }
+      }
+    });
+    if (best !== undefined) return best.value();
+    if (scope.params.includes(name)) return UNKNOWN;
+    if (scope.blocks.some((b) => (b.kind === 'for' || b.kind === 'comprehension' || b.kind === 'with') && splitTargets(b.target).includes(name))) return UNKNOWN;
+    return undefined;
+  }
+
+  private attributeOf(value: PyValueRef, name: string, depth: number): PyValueRef {
+    if (depth > MAX_INFERENCE_DEPTH) return UNKNOWN;
+    switch (value.k) {
+      case 'module':
+      case 'class':
+      case 'external': {
+        if (value.k === 'class') {
+          const method = this.findMethod(value.file, value.cls, name);
+          if (method) return { k: 'function', ...method };
+        }
+        return this.host.resolver.memberOf(value, name) ?? UNKNOWN;
+      }
+      case 'global':
+        return this.attributeOf(this.globalValue(value.file, value.name, depth + 1), name, depth + 1);
+      case 'instance': {
+        const method = this.findMethod(value.file, value.cls, name);
+        if (method) return { k: 'function', ...method };
+        const attribute = this.instanceAttribute(value.file, value.cls, name, depth + 1);
+        if (attribute.k !== 'unknown') return attribute;
+        const { externalBases } = this.mro(value.file, value.cls);
+        if (externalBases.length > 0) return { k: 'external-value', qname: `${externalBases[0]}().${name}`, calls: [] };
+        return UNKNOWN;
+      }
+      case 'external-value':
+        return { k: 'external-value', qname: `${value.qname}.${name}`, calls: value.calls };
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  /** The value a module global was given by a call at module level or in a `global` function. */
+  private globalValue(file: string, name: string, depth: number): PyValueRef {
+    const facts = this.host.facts(file);
+    if (!facts) return UNKNOWN;
+    this.host.touch(file);
+    for (let s = 0; s < facts.scopes.length; s++) {
+      const scope = facts.scopes[s];
+      if (s !== 0 && !scope.globals.includes(name)) continue;
+      for (let i = 0; i < scope.events.length; i++) {
+        const event = scope.events[i];
+        if (event.k === 'call' && event.targets?.includes(name)) {
+          const value = this.callResult({ file, scope: s, event: i }, depth + 1);
+          if (value.k !== 'unknown') return value;
+        }
+      }
+    }
+    return UNKNOWN;
+  }
+
+  /** `self.name` typed by a call assigned to it in any method of the class or its bases. */
+  private instanceAttribute(file: string, cls: number, name: string, depth: number): PyValueRef {
+    for (const entry of this.mro(file, cls).classes) {
+      const facts = this.host.facts(entry.file);
+      const info = facts?.classes[entry.cls];
+      if (!facts || !info) continue;
+      for (const scopeIndex of Object.values(info.methods)) {
+        const scope = facts.scopes[scopeIndex];
+        const self = scope?.params[0];
+        if (!scope || !self) continue;
+        const target = `${self}.${name}`;
+        for (let i = 0; i < scope.events.length; i++) {
+          const event = scope.events[i];
+          if (event.k === 'call' && event.targets?.includes(target)) {
+            const value = this.callResult({ file: entry.file, scope: scopeIndex, event: i }, depth + 1);
+            if (value.k !== 'unknown') return value;
+          }
+        }
+      }
+    }
+    return UNKNOWN;
+  }
+}
+
+/** `a.b.m` -> receiver `a.b`, member `m`; `f` -> no receiver. */
+export function splitCallee(callee: string): { receiver?: string; member?: string } {
+  const dot = callee.lastIndexOf('.');
+  if (dot < 0) return {};
+  return { receiver: callee.slice(0, dot), member: callee.slice(dot + 1) };
+}
+
+export function splitTargets(target: string | undefined): string[] {
+  if (!target) return [];
+  return target
+    .split(',')
+    .map((t) => t.trim().replace(/^[(\[]|[)\]]$/g, '').trim())
+    .filter(isSimpleName);
+}

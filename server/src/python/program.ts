@@ -1,0 +1,373 @@
+/**
+ * PyProgram: the Python side of the workspace as one program. It holds every file's facts and
+ * derives, lazily and cached: the module index, name resolution, the call graph, and per-function
+ * summaries (computed bottom-up through `analysis`, cycles iterated to a bounded fixpoint).
+ *
+ * Incremental invalidation: while a file's derived data is computed, every other file consulted is
+ * recorded as a dependency. A change to a file drops what was derived for it and for every file
+ * that (transitively) depends on it; everything else stays cached. Changes that can move meaning
+ * across the whole program (a module name changing, the multiprocessing start method) drop all.
+ */
+import * as path from 'node:path';
+import { buildPythonCatalog, NON_FORK_START_METHODS, START_METHOD_SELECTORS, type PythonCatalog } from '../catalog/python';
+import type { PyCallEvent, PyFacts } from './facts';
+import { ModuleIndex } from './module-index';
+import { NameResolver } from './resolve';
+import { CallGraph, type FunctionRef } from './callgraph';
+import { analyzeScope, argumentValue, EMPTY_SUMMARY, summarySignature, type ForkHazard, type FunctionSummary, type ScopeAnalysis, type SummaryHost } from './summaries';
+
+/** Rounds of re-analysis of a call cycle before its summaries are taken as they are. */
+const MAX_CYCLE_ROUNDS = 4;
+
+interface Frame {
+  key: string;
+  /** Lowest stack index reached by a back edge from this frame or below it (Tarjan's lowlink). */
+  low: number;
+  /** A back edge reached this frame: it heads a cycle. */
+  isHead: boolean;
+  /** Keys of cycle members whose provisional results this head commits. */
+  members: string[];
+}
+
+export class PyProgram implements SummaryHost {
+  readonly catalog: PythonCatalog;
+  readonly resolver: NameResolver;
+  readonly callGraph: CallGraph;
+  private readonly roots: string[];
+  private readonly factsByFile = new Map<string, PyFacts>();
+  private moduleIndex?: ModuleIndex;
+  private methodIndex?: Map<string, FunctionRef[]>;
+  private startMethodFlag?: boolean;
+  private textSource?: (file: string) => string | undefined;
+
+  private readonly analyses = new Map<string, ScopeAnalysis>();
+  private readonly scriptAnalyses = new Map<string, ScopeAnalysis>();
+  /** Files each file's derived data consulted. */
+  private readonly dependencies = new Map<string, Set<string>>();
+  /** Method names each file resolved by name only (a new definition elsewhere changes them). */
+  private readonly fallbackNames = new Map<string, Set<string>>();
+  /** Files whose derived data is being computed (innermost last). */
+  private readonly dependents: string[] = [];
+  private readonly frames: Frame[] = [];
+  private readonly stackIndex = new Map<string, number>();
+  private readonly provisional = new Map<string, ScopeAnalysis>();
+  /** How many scope analyses ran (tests use it to check what a change recomputes). */
+  analysisCount = 0;
+
+  constructor(roots: string[], extra: { poolFactories: string[]; forkPoints: string[]; resetCalls: string[] }) {
+    this.roots = roots.map((r) => path.resolve(r));
+    this.catalog = buildPythonCatalog(extra);
+    this.resolver = new NameResolver(this);
+    this.callGraph = new CallGraph(this);
+  }
+
+  // ---- files ----
+
+  /** Adds or replaces a file's facts (absolute path). */
+  setFile(file: string, facts: PyFacts): void {
+    const previous = this.factsByFile.get(file);
+    this.factsByFile.set(file, facts);
+    this.afterChange(file, previous, facts);
+  }
+
+  removeFile(file: string): void {
+    const previous = this.factsByFile.get(file);
+    if (!previous) return;
+    this.factsByFile.delete(file);
+    this.afterChange(file, previous, undefined);
+  }
+
+  files(): string[] {
+    return [...this.factsByFile.keys()].sort();
+  }
+
+  facts(file: string): PyFacts | undefined {
+    return this.factsByFile.get(file);
+  }
+
+  moduleName(file: string): string | undefined {
+    return this.modules.moduleName(file);
+  }
+
+  get modules(): ModuleIndex {
+    this.moduleIndex ??= new ModuleIndex(this.roots, this.factsByFile.keys());
+    return this.moduleIndex;
+  }
+
+  /** Where fixes read file text from (line ends, existing comments); optional. */
+  setTextSource(source: (file: string) => string | undefined): void {
+    this.textSource = source;
+  }
+
+  text(file: string): string | undefined {
+    return this.textSource?.(file);
+  }
+
+  /** The path relative to the workspace root holding it (for messages). */
+  relativePath(file: string): string {
+    const root = this.roots.filter((r) => !path.relative(r, file).startsWith('..')).sort((a, b) => b.length - a.length)[0];
+    return (root ? path.relative(root, file) : file).split(path.sep).join('/');
+  }
+
+  // ---- summaries ----
+
+  /** Summary and hazards of one scope (function, method, class body or module top level). */
+  analysis(fn: FunctionRef): ScopeAnalysis {
+    const key = functionKey(fn);
+    const cached = this.analyses.get(key);
+    if (cached) return cached;
+    const onStack = this.stackIndex.get(key);
+    if (onStack !== undefined) {
+      const top = this.frames[this.frames.length - 1];
+      top.low = Math.min(top.low, onStack);
+      this.frames[onStack].isHead = true;
+      return this.provisional.get(key) ?? { summary: EMPTY_SUMMARY, hazards: [] };
+    }
+    const index = this.frames.length;
+    const frame: Frame = { key, low: index, isHead: false, members: [] };
+    this.frames.push(frame);
+    this.stackIndex.set(key, index);
+    let result: ScopeAnalysis;
+    try {
+      result = this.track(fn.file, () => this.runAnalysis(fn));
+      for (let round = 0; frame.isHead && frame.low >= index && round < MAX_CYCLE_ROUNDS; round++) {
+        const seen = this.provisional.get(key);
+        if (seen && summarySignature(seen.summary) === summarySignature(result.summary)) break;
+        this.provisional.set(key, result);
+        frame.members = [];
+        result = this.track(fn.file, () => this.runAnalysis(fn));
+      }
+    } finally {
+      this.frames.pop();
+      this.stackIndex.delete(key);
+    }
+    if (frame.low < index) {
+      // Inside a cycle headed further down the stack: provisional until the head settles.
+      this.provisional.set(key, result);
+      const parent = this.frames[this.frames.length - 1];
+      parent.low = Math.min(parent.low, frame.low);
+      this.frames[frame.low].members.push(key, ...frame.members);
+    } else {
+      this.analyses.set(key, result);
+      for (const member of frame.members) {
+        const settled = this.provisional.get(member);
+        if (settled) this.analyses.set(member, settled);
+        this.provisional.delete(member);
+      }
+      this.provisional.delete(key);
+    }
+    return result;
+  }
+
+  summaryOf(fn: FunctionRef): FunctionSummary {
+    return this.analysis(fn).summary;
+  }
+
+  /** Every fork hazard found in the scopes of a file, in source order. */
+  hazards(file: string): ForkHazard[] {
+    const facts = this.facts(file);
+    if (!facts) return [];
+    const hazards: ForkHazard[] = [...this.scriptAnalysis(file).hazards];
+    for (let scope = 1; scope < facts.scopes.length; scope++) hazards.push(...this.analysis({ file, scope }).hazards);
+    return hazards.sort((a, b) => a.call.range.start.line - b.call.range.start.line || a.call.range.start.character - b.call.range.start.character);
+  }
+
+  /** The module's top level run as a script (its `__main__` block included), for its own hazards. */
+  private scriptAnalysis(file: string): ScopeAnalysis {
+    let analysis = this.scriptAnalyses.get(file);
+    if (!analysis) {
+      this.summaryOf({ file, scope: 0 }); // settles the import-time summary (and any cycle through it) first
+      analysis = this.track(file, () => {
+        this.analysisCount++;
+        return analyzeScope(this, { file, scope: 0 }, 'script');
+      });
+      this.scriptAnalyses.set(file, analysis);
+    }
+    return analysis;
+  }
+
+  qualifiedName(fn: FunctionRef): string | undefined {
+    const moduleName = this.moduleName(fn.file);
+    const scope = this.facts(fn.file)?.scopes[fn.scope];
+    if (moduleName === undefined || !scope) return undefined;
+    return scope.kind === 'module' ? moduleName : `${moduleName}.${scope.qualname}`;
+  }
+
+  /** Workspace methods (functions defined directly in a class) with this name. */
+  methodsNamed(name: string): FunctionRef[] {
+    const top = this.dependents[this.dependents.length - 1];
+    if (top !== undefined) {
+      let names = this.fallbackNames.get(top);
+      if (!names) this.fallbackNames.set(top, (names = new Set()));
+      names.add(name);
+    }
+    if (!this.methodIndex) {
+      this.methodIndex = new Map();
+      for (const file of this.files()) {
+        for (const cls of this.factsByFile.get(file)!.classes) {
+          for (const [method, scope] of Object.entries(cls.methods)) {
+            const list = this.methodIndex.get(method) ?? [];
+            list.push({ file, scope });
+            this.methodIndex.set(method, list);
+          }
+        }
+      }
+    }
+    return this.methodIndex.get(name) ?? [];
+  }
+
+  /** True when some code of the workspace calls `multiprocessing.set_start_method('spawn'|'forkserver')`. */
+  selectsNonForkStartMethod(): boolean {
+    this.startMethodFlag ??= this.computeStartMethodFlag();
+    return this.startMethodFlag;
+  }
+
+  touch(file: string): void {
+    const top = this.dependents[this.dependents.length - 1];
+    if (top === undefined || top === file) return;
+    let set = this.dependencies.get(top);
+    if (!set) this.dependencies.set(top, (set = new Set()));
+    set.add(file);
+  }
+
+  /** Runs `compute` with `file` as the file whose derived data is being computed. */
+  track<T>(file: string, compute: () => T): T {
+    this.dependents.push(file);
+    try {
+      return compute();
+    } finally {
+      this.dependents.pop();
+    }
+  }
+
+  private runAnalysis(fn: FunctionRef): ScopeAnalysis {
+    this.analysisCount++;
+    return analyzeScope(this, fn);
+  }
+
+  // ---- invalidation ----
+
+  private afterChange(file: string, previous: PyFacts | undefined, next: PyFacts | undefined): void {
+    const oldIndex = this.moduleIndex;
+    const fileSetChanged = previous === undefined || next === undefined;
+    if (fileSetChanged) this.moduleIndex = undefined;
+    this.methodIndex = undefined;
+
+    if (fileSetChanged && oldIndex && !sameModuleNames(oldIndex, this.modules, file)) {
+      this.invalidateAll();
+      return;
+    }
+    const stale = new Set<string>([file]);
+    if (fileSetChanged) {
+      const added = this.modules.moduleName(file) ?? oldIndex?.moduleName(file);
+      if (added !== undefined) for (const other of this.files()) if (this.mayImport(other, added)) stale.add(other);
+    }
+    const changedMethods = symmetricDifference(methodNames(previous), methodNames(next));
+    for (const [other, names] of this.fallbackNames) if ([...names].some((n) => changedMethods.has(n))) stale.add(other);
+    this.invalidate(this.withDependents(stale));
+
+    const flagBefore = this.startMethodFlag;
+    this.startMethodFlag = undefined;
+    if (flagBefore !== undefined && flagBefore !== this.selectsNonForkStartMethod()) this.invalidateAll();
+  }
+
+  /** A file that imports `moduleName` or something inside it (so a new module can change its meaning). */
+  private mayImport(file: string, moduleName: string): boolean {
+    const facts = this.factsByFile.get(file);
+    if (!facts) return false;
+    for (const scope of facts.scopes) {
+      for (const event of scope.events) {
+        if (event.k !== 'import') continue;
+        const absolute = this.modules.absoluteModule(file, event.module);
+        if (absolute === undefined) continue;
+        const names = [absolute, ...(event.names ?? []).map((n) => `${absolute}.${n}`)];
+        if (names.some((n) => n === moduleName || n.startsWith(`${moduleName}.`) || moduleName.startsWith(`${n}.`))) return true;
+      }
+    }
+    return false;
+  }
+
+  /** The files plus every file that (transitively) consulted one of them. */
+  private withDependents(files: Set<string>): Set<string> {
+    const result = new Set(files);
+    const queue = [...files];
+    while (queue.length > 0) {
+      const changed = queue.pop()!;
+      for (const [dependent, consulted] of this.dependencies) {
+        if (!result.has(dependent) && consulted.has(changed)) {
+          result.add(dependent);
+          queue.push(dependent);
+        }
+      }
+    }
+    return result;
+  }
+
+  private invalidate(files: Set<string>): void {
+    for (const file of files) {
+      this.resolver.forgetFile(file);
+      this.callGraph.forgetFile(file);
+      this.dependencies.delete(file);
+      this.fallbackNames.delete(file);
+    }
+    for (const key of [...this.analyses.keys()]) if (files.has(fileOfKey(key))) this.analyses.delete(key);
+    for (const file of files) this.scriptAnalyses.delete(file);
+  }
+
+  private invalidateAll(): void {
+    this.invalidate(new Set([...this.factsByFile.keys(), ...this.dependencies.keys(), ...[...this.analyses.keys()].map(fileOfKey)]));
+  }
+
+  private computeStartMethodFlag(): boolean {
+    for (const [file, facts] of this.factsByFile) {
+      for (let scope = 0; scope < facts.scopes.length; scope++) {
+        const events = facts.scopes[scope].events;
+        for (let event = 0; event < events.length; event++) {
+          const call = events[event];
+          if (call.k !== 'call' || !call.callee.endsWith('set_start_method')) continue;
+          if (selectsNonForkMethod(call, this.callGraph.resolveCall(file, scope, event)?.externals ?? [])) return true;
+        }
+      }
+    }
+    return false;
+  }
+}
+
+function selectsNonForkMethod(call: PyCallEvent, externals: string[]): boolean {
+  const selector = START_METHOD_SELECTORS.find((s) => externals.some((q) => s.qualnames.includes(q)));
+  if (!selector) return false;
+  const method = argumentValue(call, selector.argument.name, selector.argument.position);
+  return method?.kind === 'str' && typeof method.literal === 'string' && NON_FORK_START_METHODS.includes(method.literal);
+}
+
+function functionKey(fn: FunctionRef): string {
+  return `${fn.file}#${fn.scope}`;
+}
+
+function fileOfKey(key: string): string {
+  return key.slice(0, key.lastIndexOf('#'));
+}
+
+function methodNames(facts: PyFacts | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const cls of facts?.classes ?? []) for (const name of Object.keys(cls.methods)) names.add(name);
+  return names;
+}
+
+function symmetricDifference(a: Set<string>, b: Set<string>): Set<string> {
+  const result = new Set<string>();
+  for (const x of a) if (!b.has(x)) result.add(x);
+  for (const x of b) if (!a.has(x)) result.add(x);
+  return result;
+}
+
+/** True when no file other than `changed` got a different module name. */
+function sameModuleNames(before: ModuleIndex, after: ModuleIndex, changed: string): boolean {
+  const strip = (index: ModuleIndex): string =>
+    index
+      .signature()
+      .split('\n')
+      .filter((line) => !line.endsWith(`=${changed}`))
+      .join('\n');
+  return strip(before) === strip(after);
+}

@@ -1,0 +1,186 @@
+/**
+ * Qualified-name resolution: what a dotted name means in the workspace. An absolute dotted name
+ * (`pkg.get_executor`) is resolved to the workspace symbol it denotes by finding the longest
+ * workspace-module prefix and following that module's top-level bindings, re-exports through
+ * `__init__.py` (`from .pools import get_executor`) and `from x import *` included. Names outside
+ * the workspace stay external qualified names (`concurrent.futures.ThreadPoolExecutor`).
+ */
+import type { PyFacts, PyImportEvent } from './facts';
+import type { ModuleIndex } from './module-index';
+
+/** What a name denotes, statically. */
+export type PySymbol =
+  | { k: 'module'; file: string }
+  | { k: 'function'; file: string; scope: number }
+  | { k: 'class'; file: string; cls: number }
+  /** A module-level variable of a workspace module. */
+  | { k: 'global'; file: string; name: string }
+  | { k: 'external'; qname: string };
+
+/** One top-level (or scope-level) binding as written in a file. */
+type Binding =
+  | { k: 'import'; target: string }
+  | { k: 'function'; scope: number }
+  | { k: 'class'; cls: number }
+  | { k: 'variable' };
+
+interface ModuleBindings {
+  names: Map<string, Binding>;
+  /** Absolute module names of `from x import *` statements, in order. */
+  starImports: string[];
+}
+
+/** Read access to the program that resolution needs; `touch` records a cross-file dependency. */
+export interface ResolveHost {
+  facts(file: string): PyFacts | undefined;
+  readonly modules: ModuleIndex;
+  touch(file: string): void;
+}
+
+const MAX_REEXPORT_DEPTH = 12;
+
+export class NameResolver {
+  private readonly bindingsCache = new Map<string, ModuleBindings>();
+
+  constructor(private readonly host: ResolveHost) {}
+
+  /** Forgets what was derived from this file's facts. */
+  forgetFile(file: string): void {
+    this.bindingsCache.delete(file);
+  }
+
+  /** Resolves an absolute dotted name. */
+  resolveQualified(qname: string, depth = 0): PySymbol {
+    if (depth > MAX_REEXPORT_DEPTH || qname === '') return { k: 'external', qname };
+    const parts = qname.split('.');
+    for (let i = parts.length; i >= 1; i--) {
+      const file = this.host.modules.fileOf(parts.slice(0, i).join('.'));
+      if (file === undefined) continue;
+      this.host.touch(file);
+      let symbol: PySymbol | undefined = { k: 'module', file };
+      for (const member of parts.slice(i)) {
+        symbol = this.memberOf(symbol, member, depth + 1);
+        if (symbol === undefined) return { k: 'external', qname };
+      }
+      return symbol;
+    }
+    return { k: 'external', qname };
+  }
+
+  /** A member of a static symbol (`module.name`, `Class.method`), or undefined when unknown. */
+  memberOf(symbol: PySymbol, name: string, depth = 0): PySymbol | undefined {
+    switch (symbol.k) {
+      case 'module':
+        return this.moduleMember(symbol.file, name, depth);
+      case 'class': {
+        const facts = this.host.facts(symbol.file);
+        const scope = facts?.classes[symbol.cls]?.methods[name];
+        return scope === undefined ? undefined : { k: 'function', file: symbol.file, scope };
+      }
+      case 'external':
+        return { k: 'external', qname: `${symbol.qname}.${name}` };
+      default:
+        return undefined;
+    }
+  }
+
+  /** A top-level name of a workspace module, following imports and star imports. */
+  moduleMember(file: string, name: string, depth = 0): PySymbol | undefined {
+    if (depth > MAX_REEXPORT_DEPTH) return undefined;
+    this.host.touch(file);
+    const bindings = this.moduleBindings(file);
+    const binding = bindings?.names.get(name);
+    if (binding !== undefined) return this.symbolOfBinding(file, binding, name, depth);
+    const moduleName = this.host.modules.moduleName(file);
+    if (moduleName !== undefined) {
+      const submodule = this.host.modules.fileOf(`${moduleName}.${name}`);
+      if (submodule !== undefined) return { k: 'module', file: submodule };
+    }
+    for (const star of bindings?.starImports ?? []) {
+      const starFile = this.host.modules.fileOf(star);
+      if (starFile === undefined || starFile === file) continue;
+      const found = this.moduleMember(starFile, name, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /** The symbol an import binding's target denotes, seen from `file`. */
+  importTarget(file: string, target: string, depth = 0): PySymbol {
+    const absolute = this.host.modules.absoluteModule(file, target);
+    if (absolute === undefined) return { k: 'external', qname: target };
+    return this.resolveQualified(absolute, depth + 1);
+  }
+
+  /** Absolute module names an import event runs (parent packages first). */
+  modulesRunBy(file: string, event: PyImportEvent): string[] {
+    const absolute = this.host.modules.absoluteModule(file, event.module);
+    if (absolute === undefined) return [];
+    const parts = absolute.split('.');
+    const names: string[] = [];
+    for (let i = 1; i <= parts.length; i++) names.push(parts.slice(0, i).join('.'));
+    // `from pkg import mod` runs pkg.mod too when it is a submodule.
+    for (const imported of event.names ?? []) names.push(`${absolute}.${imported}`);
+    return names;
+  }
+
+  private symbolOfBinding(file: string, binding: Binding, name: string, depth: number): PySymbol | undefined {
+    switch (binding.k) {
+      case 'import':
+        return this.importTarget(file, binding.target, depth);
+      case 'function':
+        return { k: 'function', file, scope: binding.scope };
+      case 'class':
+        return { k: 'class', file, cls: binding.cls };
+      case 'variable':
+        return { k: 'global', file, name };
+    }
+  }
+
+  private moduleBindings(file: string): ModuleBindings | undefined {
+    const cached = this.bindingsCache.get(file);
+    if (cached) return cached;
+    const facts = this.host.facts(file);
+    if (!facts || facts.scopes.length === 0) return undefined;
+    const bindings = collectModuleBindings(facts, (text) => this.host.modules.absoluteModule(file, text));
+    this.bindingsCache.set(file, bindings);
+    return bindings;
+  }
+}
+
+/** Top-level bindings of a module; a later binding of a name replaces an earlier one. */
+function collectModuleBindings(facts: PyFacts, absolute: (moduleText: string) => string | undefined): ModuleBindings {
+  const names = new Map<string, Binding>();
+  const starImports: string[] = [];
+  const moduleScope = facts.scopes[0];
+  for (const event of moduleScope.events) {
+    if (event.k === 'import') {
+      if (event.star) {
+        const star = absolute(event.module);
+        if (star !== undefined) starImports.push(star);
+      }
+      for (const binding of event.bindings) names.set(binding.local, { k: 'import', target: binding.target });
+    } else if (event.k === 'def') {
+      const scope = facts.scopes[event.scope];
+      if (!scope) continue;
+      const simpleName = scope.qualname.split('.').pop() ?? scope.qualname;
+      if (scope.kind === 'class') {
+        const cls = facts.classes.findIndex((c) => c.scope === event.scope);
+        if (cls >= 0) names.set(simpleName, { k: 'class', cls });
+      } else {
+        names.set(simpleName, { k: 'function', scope: event.scope });
+      }
+    } else if (event.k === 'assign' || (event.k === 'call' && event.targets)) {
+      for (const target of event.targets ?? []) if (isSimpleName(target) && !names.has(target)) names.set(target, { k: 'variable' });
+    }
+  }
+  // Globals assigned inside functions (`global X; X = Pool()`) are module variables too.
+  for (const scope of facts.scopes) {
+    for (const name of scope.globals) if (!names.has(name)) names.set(name, { k: 'variable' });
+  }
+  return { names, starImports };
+}
+
+export function isSimpleName(dotted: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(dotted);
+}

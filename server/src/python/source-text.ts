@@ -1,0 +1,234 @@
+/**
+ * Pure-JavaScript helpers over the source text: positions from string offsets, line endings,
+ * statement indentation, Python string literals. No tree access here, so these are cheap.
+ */
+import type { Position, Range } from '../model';
+
+/**
+ * Maps UTF-16 offsets (what web-tree-sitter's startIndex/endIndex are for JS strings) to LSP
+ * positions. Lines break at `\n`, `\r\n` and a lone `\r`, as LSP counts them.
+ */
+export class LineIndex {
+  /** Offset where each line starts. */
+  readonly lineStarts: number[];
+  private lastLine = 0;
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 10) starts.push(i + 1);
+      else if (code === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.lineStarts = starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  lineOf(offset: number): number {
+    const starts = this.lineStarts;
+    // Extraction asks for nearby offsets in a row: try the last line first.
+    const last = this.lastLine;
+    if (offset >= starts[last] && (last + 1 === starts.length || offset < starts[last + 1])) return last;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    this.lastLine = low;
+    return low;
+  }
+
+  position(offset: number): Position {
+    const line = this.lineOf(offset);
+    return { line, character: offset - this.lineStarts[line] };
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(end) };
+  }
+
+  /** Leading whitespace of a line, exactly as written. */
+  indentOf(line: number): string {
+    const start = this.lineStarts[line];
+    let end = start;
+    const text = this.text;
+    while (end < text.length) {
+      const code = text.charCodeAt(end);
+      if (code !== 32 && code !== 9 && code !== 12) break;
+      end++;
+    }
+    return text.slice(start, end);
+  }
+}
+
+/** The first line ending in the text; `\n` when there is none. */
+export function detectEol(text: string): '\n' | '\r\n' | '\r' {
+  const cr = text.indexOf('\r');
+  const lf = text.indexOf('\n');
+  if (cr === -1) return '\n';
+  if (lf === -1 || cr < lf) return text.charCodeAt(cr + 1) === 10 ? '\r\n' : '\r';
+  return '\n';
+}
+
+/** `text` cut to at most `max` characters (values and block tests are capped at 200). */
+export function cut(text: string, max = 200): string {
+  return text.length > max ? text.slice(0, max) : text;
+}
+
+const STRING_PREFIX = /^([rRbBuUfFtT]{0,2})('''|"""|'|")/;
+
+export interface StringLiteral {
+  /** f-strings (and t-strings) are not literals: they interpolate. */
+  interpolated: boolean;
+  /** The decoded value; undefined when an escape is beyond the simple ones. */
+  value?: string;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\n': '',
+};
+
+/** Decodes one Python string literal token (`'a'`, `r"x"`, `"""doc"""`, `f"{x}"`). */
+export function parseStringLiteral(token: string): StringLiteral | undefined {
+  const match = STRING_PREFIX.exec(token);
+  if (!match) return undefined;
+  const prefix = match[1].toLowerCase();
+  const quote = match[2];
+  if (prefix.includes('f') || prefix.includes('t')) return { interpolated: true };
+  const bodyStart = match[0].length;
+  const bodyEnd = token.endsWith(quote) && token.length >= bodyStart + quote.length ? token.length - quote.length : token.length;
+  const body = token.slice(bodyStart, bodyEnd);
+  if (prefix.includes('r') || !body.includes('\\')) return { interpolated: false, value: body };
+  let value = '';
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i];
+    if (char !== '\\') {
+      value += char;
+      continue;
+    }
+    const next = body[i + 1];
+    const simple = next === undefined ? undefined : SIMPLE_ESCAPES[next];
+    if (simple === undefined) return { interpolated: false }; // \x, \u, \N{...}, octal: not needed for our literals
+    value += simple;
+    i++;
+  }
+  return { interpolated: false, value };
+}
+
+/**
+ * Python logical lines: a statement can span several physical lines (open brackets, a trailing
+ * backslash, a triple-quoted string). For each physical line, the first and last physical line of
+ * the logical line it belongs to. A light tokenizer (strings, comments, brackets) is enough, and
+ * it is much cheaper than asking the tree for every event's statement.
+ */
+export class LogicalLines {
+  private readonly first: Int32Array;
+  private readonly last: Int32Array;
+
+  constructor(lines: LineIndex) {
+    const text = lines.text;
+    const count = lines.lineCount;
+    this.first = new Int32Array(count);
+    this.last = new Int32Array(count);
+    let depth = 0;
+    let quote = 0; // 0 outside strings, else the quote char code
+    let triple = false;
+    let line = 0;
+    let logicalStart = 0;
+    let continued = false; // backslash at the end of the physical line
+    const endLine = (nextContinues: boolean): void => {
+      this.first[line] = logicalStart;
+      if (!nextContinues) {
+        for (let l = logicalStart; l <= line; l++) this.last[l] = line;
+        logicalStart = line + 1;
+      }
+      line++;
+    };
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 10 || code === 13) {
+        if (code === 13 && text.charCodeAt(i + 1) === 10) i++;
+        if (quote !== 0 && !triple && !continued) quote = 0; // an unterminated one-line string ends here
+        endLine(depth > 0 || continued || quote !== 0);
+        continued = false;
+        continue;
+      }
+      continued = false;
+      if (quote !== 0) {
+        if (code === 92) {
+          // backslash: skips the next char, unless it is a line break (handled as continuation)
+          const next = text.charCodeAt(i + 1);
+          if (next === 10 || next === 13) continued = true;
+          else i++;
+        } else if (code === quote) {
+          if (!triple) quote = 0;
+          else if (text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) {
+            quote = 0;
+            i += 2;
+          }
+        }
+        continue;
+      }
+      switch (code) {
+        case 34: // "
+        case 39: // '
+          quote = code;
+          triple = text.charCodeAt(i + 1) === code && text.charCodeAt(i + 2) === code;
+          if (triple) i += 2;
+          break;
+        case 35: {
+          // comment: to the end of the line
+          let j = i + 1;
+          while (j < text.length && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
+          i = j - 1;
+          break;
+        }
+        case 40:
+        case 91:
+        case 123:
+          depth++;
+          break;
+        case 41:
+        case 93:
+        case 125:
+          if (depth > 0) depth--;
+          break;
+        case 92: {
+          const next = text.charCodeAt(i + 1);
+          if (next === 10 || next === 13) continued = true;
+          break;
+        }
+      }
+    }
+    while (line < count) endLine(false);
+  }
+
+  /** First physical line of the logical line holding `line`. */
+  startOf(line: number): number {
+    return this.first[line] ?? line;
+  }
+
+  /** Last physical line of the logical line holding `line`. */
+  endOf(line: number): number {
+    return this.last[line] ?? line;
+  }
+}

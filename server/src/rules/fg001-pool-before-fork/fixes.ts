@@ -1,0 +1,234 @@
+/**
+ * Quick fixes for FG001, preferred first:
+ *   1. call an existing workspace reset helper right before the fork statement (importing it);
+ *   2. `<pool>.shutdown(wait=True)` / `.dispose()` / `.close()` before the fork, when the pool is
+ *      reachable by name there;
+ *   3. `os.register_at_fork(after_in_child=<pool>.<reset>)` right after the creation;
+ * plus "Suppress FG001 on this line". Inserted lines copy the statement's indentation and the
+ * file's line ending; a fix that cannot be written correctly is not offered.
+ */
+import type { Fix, TextEdit } from '../../model';
+import type { PyFacts, PyScope } from '../../python/facts';
+import type { PyProgram } from '../../python/program';
+import type { PySymbol } from '../../python/resolve';
+import { resetMatches, type ForkHazard, type PoolRecord } from '../../python/summaries';
+import { FG001_META } from './meta';
+
+/** One way to reset one pool: lines inserted before the fork (or elsewhere) plus an import. */
+interface ResetPlan {
+  title: string;
+  /** Statement text inserted before the fork statement (without indentation or line end). */
+  beforeFork?: string;
+  /** Edits elsewhere (after the creation, imports). */
+  edits: TextEdit[];
+  safe: boolean;
+}
+
+export function buildFixes(program: PyProgram, hazard: ForkHazard): Fix[] {
+  const plansPerPool = hazard.pools.map((pool) => plansFor(program, hazard, pool));
+  const fixes: Fix[] = [];
+  if (hazard.pools.length === 1) {
+    for (const plan of plansPerPool[0]) fixes.push(toFix(program, hazard, [plan], plan.title));
+  } else if (plansPerPool.every((plans) => plans.length > 0)) {
+    const best = plansPerPool.map((plans) => plans[0]);
+    fixes.push(toFix(program, hazard, best, `Reset ${hazard.pools.length} pools before forking`));
+  }
+  fixes.forEach((fix, index) => (fix.preferred = index === 0));
+  const suppress = suppressFix(program, hazard);
+  if (suppress) fixes.push(suppress);
+  return fixes;
+}
+
+function plansFor(program: PyProgram, hazard: ForkHazard, pool: PoolRecord): ResetPlan[] {
+  return [helperPlan(program, hazard, pool), directPlan(program, hazard, pool), registerPlan(program, pool)].filter((p): p is ResetPlan => p !== undefined);
+}
+
+function toFix(program: PyProgram, hazard: ForkHazard, plans: ResetPlan[], title: string): Fix {
+  const facts = program.facts(hazard.site.file)!;
+  const stmt = hazard.call.stmt;
+  const lines = [...new Set(plans.map((p) => p.beforeFork).filter((t): t is string => t !== undefined))];
+  const edits: TextEdit[] = [];
+  if (lines.length > 0) {
+    const text = lines.map((line) => `${stmt.indent}${line}${facts.eol}`).join('');
+    edits.push(insertAt(hazard.site.file, stmt.startLine, 0, text));
+  }
+  for (const plan of plans) for (const edit of plan.edits) if (!edits.some((e) => sameEdit(e, edit))) edits.push(edit);
+  return { title, edits: mergeInsertions(edits), preferred: false, safe: plans.every((p) => p.safe) };
+}
+
+// ---- 1. an existing reset helper ----
+
+function helperPlan(program: PyProgram, hazard: ForkHazard, pool: PoolRecord): ResetPlan | undefined {
+  const helper = findResetHelper(program, hazard, pool);
+  if (!helper) return undefined;
+  const reference = referenceToFunction(program, hazard.site.file, helper.file, helper.name);
+  if (!reference) return undefined;
+  return { title: `Call \`${helper.name}()\` before forking`, beforeFork: `${reference.text}()`, edits: reference.edits, safe: true };
+}
+
+/** A module-level function without parameters that surely resets the pool and does not fork. Prefers the pool's own module. */
+function findResetHelper(program: PyProgram, hazard: ForkHazard, pool: PoolRecord): { file: string; name: string } | undefined {
+  const files = program.files();
+  const ordered = [pool.site.file, ...files.filter((f) => f !== pool.site.file)];
+  for (const file of ordered) {
+    const facts = program.facts(file);
+    if (!facts) continue;
+    for (let index = 1; index < facts.scopes.length; index++) {
+      const scope = facts.scopes[index];
+      if (scope.kind !== 'function' || scope.parent !== 0 || scope.params.length > 0) continue;
+      if (file === hazard.site.file && index === hazard.site.scope) continue;
+      const summary = program.summaryOf({ file, scope: index });
+      if (summary.fork || summary.creates.some((c) => c.identity.key === pool.identity.key)) continue;
+      if (summary.resets.some((r) => r.methods !== null && resetMatches(r, pool))) return { file, name: scope.qualname };
+    }
+  }
+  return undefined;
+}
+
+/** How `file` can call a module-level function `name` of `targetFile`: same module, existing import, or a new import. */
+function referenceToFunction(program: PyProgram, file: string, targetFile: string, name: string): { text: string; edits: TextEdit[] } | undefined {
+  if (file === targetFile) return { text: name, edits: [] };
+  const isTarget = (s: PySymbol): boolean => s.k === 'function' && s.file === targetFile && program.facts(targetFile)?.scopes[s.scope]?.qualname === name;
+  const bound = moduleImportBinding(program, file, isTarget);
+  if (bound) return { text: bound, edits: [] };
+  const moduleBinding = moduleImportBinding(program, file, (s) => s.k === 'module' && s.file === targetFile);
+  if (moduleBinding) return { text: `${moduleBinding}.${name}`, edits: [] };
+  const moduleName = program.moduleName(targetFile);
+  const facts = program.facts(file);
+  if (!moduleName || !facts || moduleLevelNames(facts).has(name)) return undefined;
+  return { text: name, edits: [insertAt(file, facts.importInsertLine, 0, `from ${moduleName} import ${name}${facts.eol}`)] };
+}
+
+// ---- 2. reset the pool by name ----
+
+function directPlan(program: PyProgram, hazard: ForkHazard, pool: PoolRecord): ResetPlan | undefined {
+  const reference = referenceToPool(program, hazard, pool);
+  if (!reference) return undefined;
+  const call = `${reference}.${pool.factory.fixCall}`;
+  // A lazily created pool may still be None at the fork.
+  const statement = pool.conditional ? `if ${reference} is not None: ${call}` : call;
+  return { title: `Add \`${call}\` before the fork`, beforeFork: statement, edits: [], safe: false };
+}
+
+function referenceToPool(program: PyProgram, hazard: ForkHazard, pool: PoolRecord): string | undefined {
+  const identity = pool.identity;
+  const file = hazard.site.file;
+  const facts = program.facts(file);
+  const scope = facts?.scopes[hazard.site.scope];
+  if (!facts || !scope || identity.name === undefined) return undefined;
+  switch (identity.kind) {
+    case 'local':
+      return identity.key === `local:${file}#${hazard.site.scope}:${identity.name}` ? identity.name : undefined;
+    case 'global': {
+      if (identity.file === file) return shadowedLocally(scope, identity.name) ? undefined : identity.name;
+      const viaModule = moduleImportBinding(program, file, (s) => s.k === 'module' && s.file === identity.file);
+      if (viaModule) return `${viaModule}.${identity.name}`;
+      // `from m import NAME` holds the value at import time: right only for pools made at import time.
+      if (!pool.atImportTime) return undefined;
+      return moduleImportBinding(program, file, (s) => s.k === 'global' && s.file === identity.file && s.name === identity.name);
+    }
+    case 'attr': {
+      const self = scope.params[0];
+      const cls = program.callGraph.classOfMethod(file, hazard.site.scope);
+      if (!self || cls === undefined || scope.decorators.includes('staticmethod')) return undefined;
+      const inMro = program.callGraph.mro(file, cls).classes.some((c) => c.file === identity.file && c.cls === identity.cls);
+      return inMro ? `${self}.${identity.name}` : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+// ---- 3. reset in the child, registered next to the creation ----
+
+function registerPlan(program: PyProgram, pool: PoolRecord): ResetPlan | undefined {
+  if (pool.factory.kind === 'thread') return undefined;
+  const facts = program.facts(pool.site.file);
+  const creation = facts?.scopes[pool.site.scope]?.events[pool.site.event];
+  if (!facts || !creation || creation.k !== 'call' || creation.withItem || creation.returned) return undefined;
+  const target = creation.targets?.[0];
+  if (!target || !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/.test(target)) return undefined;
+  const osName = osModuleName(program, pool.site.file, facts);
+  if (osName === undefined) return undefined;
+  const edits: TextEdit[] = [];
+  if (osName === null) edits.push(insertAt(pool.site.file, facts.importInsertLine, 0, `import os${facts.eol}`));
+  const reset = pool.factory.resetMethods[0];
+  const line = `${creation.stmt.indent}${osName ?? 'os'}.register_at_fork(after_in_child=${target}.${reset})${facts.eol}`;
+  edits.push(insertAt(pool.site.file, creation.stmt.endLine + 1, 0, line));
+  return { title: `Reset \`${target}\` in forked children (os.register_at_fork)`, edits, safe: false };
+}
+
+/** The module-level name bound to `os` in the file; null when none is (an import is needed); undefined when `os` means something else. */
+function osModuleName(program: PyProgram, file: string, facts: PyFacts): string | null | undefined {
+  const bound = moduleImportBinding(program, file, (s) => s.k === 'external' && s.qname === 'os');
+  if (bound) return bound;
+  return moduleLevelNames(facts).has('os') ? undefined : null;
+}
+
+// ---- suppression ----
+
+function suppressFix(program: PyProgram, hazard: ForkHazard): Fix | undefined {
+  const facts = program.facts(hazard.site.file)!;
+  const line = hazard.call.range.start.line;
+  const existing = facts.suppressions.find((s) => s.line === line && s.codes !== null);
+  let edit: TextEdit | undefined;
+  if (existing) {
+    // `forkguard: ignore[FG002]` -> `forkguard: ignore[FG002, FG001]`
+    edit = insertAt(hazard.site.file, line, existing.range.end.character - 1, `, ${FG001_META.id}`);
+  } else {
+    const text = program.text(hazard.site.file);
+    const lineText = text === undefined ? undefined : text.split(/\r\n|\r|\n/)[line];
+    if (lineText === undefined) return undefined;
+    edit = insertAt(hazard.site.file, line, lineText.length, `  # forkguard: ignore[${FG001_META.id}]`);
+  }
+  return { title: `Suppress ${FG001_META.id} on this line`, edits: [edit], preferred: false, safe: true };
+}
+
+// ---- helpers ----
+
+/** The local name of a module-level import whose target satisfies `matches`. */
+function moduleImportBinding(program: PyProgram, file: string, matches: (symbol: PySymbol) => boolean): string | undefined {
+  const moduleScope = program.facts(file)?.scopes[0];
+  for (const event of moduleScope?.events ?? []) {
+    if (event.k !== 'import') continue;
+    for (const binding of event.bindings) {
+      if (binding.local.includes('.')) continue;
+      if (matches(program.resolver.importTarget(file, binding.target))) return binding.local;
+    }
+  }
+  return undefined;
+}
+
+function moduleLevelNames(facts: PyFacts): Set<string> {
+  const names = new Set<string>();
+  for (const event of facts.scopes[0]?.events ?? []) {
+    if (event.k === 'import') for (const b of event.bindings) names.add(b.local);
+    else if (event.k === 'assign' || event.k === 'call') for (const t of event.targets ?? []) names.add(t);
+    else if (event.k === 'def') names.add(facts.scopes[event.scope]?.qualname ?? '');
+  }
+  return names;
+}
+
+function shadowedLocally(scope: PyScope, name: string): boolean {
+  if (scope.kind === 'module' || scope.globals.includes(name)) return false;
+  return scope.params.includes(name) || scope.events.some((e) => (e.k === 'assign' || e.k === 'call') && e.targets?.includes(name));
+}
+
+function insertAt(file: string, line: number, character: number, newText: string): TextEdit {
+  return { file, range: { start: { line, character }, end: { line, character } }, newText };
+}
+
+function sameEdit(a: TextEdit, b: TextEdit): boolean {
+  return a.file === b.file && a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character && a.newText === b.newText;
+}
+
+/** Insertions at the same point become one edit (edits of a fix never overlap). */
+function mergeInsertions(edits: TextEdit[]): TextEdit[] {
+  const merged: TextEdit[] = [];
+  for (const edit of edits) {
+    const same = merged.find((m) => m.file === edit.file && m.range.start.line === edit.range.start.line && m.range.start.character === edit.range.start.character);
+    if (same) same.newText += edit.newText;
+    else merged.push({ ...edit });
+  }
+  return merged;
+}

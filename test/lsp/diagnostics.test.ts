@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver/node';
+import { findingKey, findingToDiagnostic, noticeToDiagnostic } from '../../server/src/lsp/diagnostics';
+import { DiagnosticsPublisher } from '../../server/src/lsp/publisher';
+import { poolFinding, range } from './findings';
+
+const docsUrl = (rule: string) => (rule === 'FG001' ? 'https://docs/fg001' : undefined);
+
+describe('findingToDiagnostic', () => {
+  it('maps severity, code, doc link, source, related locations and the finding key', () => {
+    const finding = poolFinding('/ws/main.py');
+    assert.deepEqual(findingToDiagnostic(finding, docsUrl), {
+      range: range(4, 6, 4, 15),
+      severity: DiagnosticSeverity.Warning,
+      code: 'FG001',
+      codeDescription: { href: 'https://docs/fg001' },
+      source: 'forkguard',
+      message: finding.message,
+      data: { findingKey: findingKey(finding) },
+      relatedInformation: [{ location: { uri: 'file:///ws/app/pools.py', range: range(2, 11, 2, 42) }, message: 'created here' }],
+    });
+  });
+
+  it('marks unnecessary findings and omits what is absent', () => {
+    const diagnostic = findingToDiagnostic(
+      poolFinding('/ws/main.py', { rule: 'FG000', severity: 'hint', related: [], tags: ['unnecessary'] }),
+      docsUrl,
+    );
+    assert.equal(diagnostic.severity, DiagnosticSeverity.Hint);
+    assert.deepEqual(diagnostic.tags, [DiagnosticTag.Unnecessary]);
+    assert.equal(diagnostic.codeDescription, undefined);
+    assert.equal(diagnostic.relatedInformation, undefined);
+  });
+
+  it('puts a notice without a position at the start of its file', () => {
+    assert.deepEqual(noticeToDiagnostic({ level: 'warning', message: 'forkguard.toml: bad', file: '/ws/forkguard.toml' }), {
+      range: range(0, 0, 0, 0),
+      severity: DiagnosticSeverity.Warning,
+      source: 'forkguard',
+      message: 'forkguard.toml: bad',
+    });
+  });
+});
+
+describe('DiagnosticsPublisher', () => {
+  const diagnostic = (message: string): Diagnostic => ({ range: range(0, 0, 0, 1), message });
+
+  function recorder() {
+    const sent: Array<[string, string[]]> = [];
+    const publisher = new DiagnosticsPublisher((uri, diagnostics) => sent.push([uri, diagnostics.map((d) => d.message)]));
+    return { sent, publisher };
+  }
+
+  it('sends only files whose diagnostics changed, and clears files that have none now', () => {
+    const { sent, publisher } = recorder();
+    publisher.publish(new Map([['file:///a.py', [diagnostic('x')]], ['file:///b.py', []], ['file:///c.py', [diagnostic('y')]]]));
+    assert.deepEqual(sent, [['file:///a.py', ['x']], ['file:///c.py', ['y']]]);
+
+    sent.length = 0;
+    publisher.publish(new Map([['file:///a.py', [diagnostic('x')]], ['file:///b.py', [diagnostic('z')]], ['file:///c.py', []]]));
+    assert.deepEqual(sent, [['file:///b.py', ['z']], ['file:///c.py', []]]);
+
+    sent.length = 0;
+    publisher.publish(new Map([['file:///b.py', [diagnostic('z')]]]));
+    assert.deepEqual(sent, [['file:///a.py', []]], 'a file absent from the analysis is cleared');
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * A minimal LSP client for protocol tests: starts the bundled server (dist/server.js) over stdio,
+ * answers the requests the server makes of its client, and records diagnostics, progress, status
+ * notifications and log messages so tests can wait for them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type Diagnostic,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+
+export const SERVER_BUNDLE = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
+
+export interface LspTestClient {
+  connection: ProtocolConnection;
+  child: ChildProcess;
+  /** Latest diagnostics per URI. */
+  diagnostics: Map<string, Diagnostic[]>;
+  progressMessages: string[];
+  statuses: Array<{ findings: number; files: number; scanning: boolean; byRule: Record<string, number> }>;
+  /** Messages the server popped up (window/showMessageRequest). */
+  warnings: string[];
+  logs: string[];
+  /** Resolves with the diagnostics of `uri` once `accept` holds for them (checked on each publish). */
+  waitForDiagnostics(uri: string, accept: (diagnostics: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
+  /** Resolves with the exit code once the server process ends. */
+  exited: Promise<number | null>;
+}
+
+export function startServer(): LspTestClient {
+  if (!existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first`);
+  const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const diagnostics = new Map<string, Diagnostic[]>();
+  const waiters: Array<() => void> = [];
+  const client: LspTestClient = {
+    connection,
+    child,
+    diagnostics,
+    progressMessages: [],
+    statuses: [],
+    warnings: [],
+    logs: [],
+    exited,
+    waitForDiagnostics(uri, accept, timeoutMs = 15_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error(`timed out waiting for diagnostics of ${uri}; last: ${JSON.stringify(diagnostics.get(uri))}\nlog:\n${client.logs.join('\n')}`));
+        }, timeoutMs);
+        const check = () => {
+          const current = diagnostics.get(uri);
+          if (current === undefined || !accept(current)) return false;
+          clearTimeout(timer);
+          resolve(current);
+          return true;
+        };
+        if (!check()) waiters.push(() => void check());
+      });
+    },
+  };
+
+  connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+    diagnostics.set(params.uri, params.diagnostics);
+    for (const waiter of [...waiters]) waiter();
+  });
+  connection.onNotification('$/progress', (params: { value: { kind: string; message?: string } }) => {
+    if (params.value.message) client.progressMessages.push(params.value.message);
+  });
+  connection.onNotification('forkguard/status', (status) => client.statuses.push(status));
+  connection.onNotification('window/logMessage', (params: { message: string }) => client.logs.push(params.message));
+  // The library's showWarningMessage is a request (it could offer buttons); answer "dismissed".
+  connection.onRequest('window/showMessageRequest', (params: { message: string }) => {
+    client.warnings.push(params.message);
+    return null;
+  });
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({})));
+  child.stderr!.on('data', (chunk) => client.logs.push(`[stderr] ${chunk}`));
+  connection.listen();
+  return client;
+}
+
+export const CLIENT_CAPABILITIES = {
+  workspace: {
+    configuration: true,
+    workspaceFolders: true,
+    didChangeWatchedFiles: { dynamicRegistration: true },
+    didChangeConfiguration: { dynamicRegistration: true },
+    workspaceEdit: { documentChanges: true },
+  },
+  window: { workDoneProgress: true },
+  textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } } },
+};

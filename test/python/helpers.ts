@@ -1,0 +1,36 @@
+/** Shared helpers for the Python front-end tests. */
+import type { Range } from '../../server/src/model';
+import type { PyCallEvent, PyEvent, PyFacts, PyScope } from '../../server/src/python/facts';
+
+/** `line:char-line:char`, to state ranges compactly. */
+export function r(range: Range): string {
+  return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
+}
+
+export function scope(facts: PyFacts, qualname: string): PyScope {
+  const found = facts.scopes.find((candidate) => candidate.qualname === qualname);
+  if (!found) throw new Error(`no scope ${qualname}; have ${facts.scopes.map((s) => s.qualname).join(', ')}`);
+  return found;
+}
+
+export function calls(events: PyEvent[]): PyCallEvent[] {
+  return events.filter((event): event is PyCallEvent => event.k === 'call');
+}
+
+/** Events as short strings: `call f`, `assign x`, `import os`, `return`, `def 2`. */
+export function summary(events: PyEvent[]): string[] {
+  return events.map((event) => {
+    switch (event.k) {
+      case 'call':
+        return `call ${event.callee}` + (event.targets ? ` -> ${event.targets.join(',')}` : '') + ` @${event.block}`;
+      case 'assign':
+        return `assign ${event.targets.join(',')} = ${event.value.kind} @${event.block}`;
+      case 'import':
+        return `import ${event.module}`;
+      case 'return':
+        return `return ${event.value?.kind ?? ''} @${event.block}`.trimEnd();
+      case 'def':
+        return `def ${event.scope}`;
+    }
+  });
+}
