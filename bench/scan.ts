@@ -5,7 +5,7 @@
  * Each phase runs in its own Node process (this same script with `--phase`), so each has its own
  * peak RSS and the warm scan starts like a second editor start: a new process, the cache on disk.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -91,7 +91,7 @@ async function runPhase(phase: Phase, { corpus, threads, exclude, cacheDir }: Ph
   }
   const started = performance.now();
   const workspace = await Workspace.create({ roots: [corpus], cacheDir, threads, editorSettings: { exclude } });
-  await workspace.scan();
+  await workspace.scan({ onProgress: progressReporter(phase) });
   const result = await analyze(workspace);
   const ms = performance.now() - started;
   let findings = 0;
@@ -99,19 +99,53 @@ async function runPhase(phase: Phase, { corpus, threads, exclude, cacheDir }: Ph
   return { phase, ms, peakRssMiB: peakRssMiB(), files: result.stats.files, findings };
 }
 
+/** A progress line on stderr, at most once a second, so a long phase is visibly alive. */
+function progressReporter(phase: Phase): (done: number, total: number) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = performance.now();
+    if (now - last < 1000 && done < total) return;
+    last = now;
+    console.error(`bench: ${phase}: ${done}/${total} files read`);
+  };
+}
+
 /** Runs one phase in a fresh Node process; its last stdout line is the PhaseResult. */
-function runPhaseInChild(phase: Phase, { corpus, threads, exclude, cacheDir }: PhaseSetup): PhaseResult {
+function runPhaseInChild(phase: Phase, { corpus, threads, exclude, cacheDir }: PhaseSetup): Promise<PhaseResult> {
   const excludeArgs = exclude.flatMap((glob) => ['--exclude', glob]);
-  const child = spawnSync(
-    process.execPath,
-    [__filename, '--phase', phase, '--threads', String(threads), '--cache', cacheDir, ...excludeArgs, corpus],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 },
-  );
-  const lastLine = child.stdout.trim().split('\n').pop() ?? '';
-  if (child.status !== 0 || !lastLine.startsWith('{')) {
-    throw new Error(`the ${phase} phase failed (exit ${child.status ?? child.signal})${lastLine ? `: ${lastLine}` : ''}`);
+  const child = spawn(process.execPath, [__filename, '--phase', phase, '--threads', String(threads), '--cache', cacheDir, ...excludeArgs, corpus], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  runningChild = child;
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  return new Promise((resolvePhase, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      runningChild = undefined;
+      const lastLine = stdout.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !lastLine.startsWith('{')) {
+        reject(new Error(`the ${phase} phase failed (exit ${code ?? signal})${lastLine ? `: ${lastLine}` : ''}`));
+      } else {
+        resolvePhase(JSON.parse(lastLine) as PhaseResult);
+      }
+    });
+  });
+}
+
+/** The phase process running now, stopped with us on Ctrl+C. */
+let runningChild: ChildProcess | undefined;
+
+/** On Ctrl+C (or a kill), stop the phase process and remove the temporary cache before exiting. */
+function cleanUpOnSignals(cacheDir: string): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      runningChild?.kill('SIGKILL');
+      rmSync(cacheDir, { recursive: true, force: true });
+      console.error(`bench: interrupted (${signal})`);
+      process.exit(130);
+    });
   }
-  return JSON.parse(lastLine) as PhaseResult;
 }
 
 function formatTable(rows: string[][]): string {
@@ -146,10 +180,13 @@ async function main(): Promise<void> {
 
   const cacheDir = mkdtempSync(join(tmpdir(), 'forkguard-bench-cache-'));
   const results = {} as Record<Phase, PhaseResult>;
+  cleanUpOnSignals(cacheDir);
   try {
     for (const phase of PHASES) {
       console.error(`bench: ${phase} (${files.length} files, ${options.threads} threads)...`);
-      results[phase] = runPhaseInChild(phase, { corpus, threads: options.threads, exclude, cacheDir });
+      results[phase] = await runPhaseInChild(phase, { corpus, threads: options.threads, exclude, cacheDir });
+      // Each phase's figures as soon as they are known, in case a later phase never ends.
+      console.error(`bench: ${phase}: ${results[phase].ms.toFixed(0)} ms, peak RSS ${results[phase].peakRssMiB.toFixed(0)} MiB`);
     }
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
@@ -165,7 +202,7 @@ async function main(): Promise<void> {
       ['files', 'MB', 'floor ms', 'cold ms', 'cold/floor', 'warm ms', 'warm/cold', 'peak RSS MiB floor/cold/warm', 'findings'],
       [
         String(files.length),
-        mb.toFixed(1),
+        mb.toFixed(mb < 10 ? 2 : 1),
         floor.ms.toFixed(0),
         cold.ms.toFixed(0),
         ratio(cold.ms, floor.ms),

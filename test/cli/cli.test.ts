@@ -61,6 +61,12 @@ describe('forkguard check', () => {
     assert.equal(withoutTimings(run.stderr), '1 finding in 3 files (T ms)\n');
   });
 
+  it('--exit-zero: the same findings, exit 0', () => {
+    const run = cli(['check', 'hazard', '--no-cache', '--exit-zero'], root);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, `hazard/main.py:5:7: FG001 ${FG001_MESSAGE}\n`);
+  });
+
   it('json: exactly the documented document, paths relative to the current directory', () => {
     const run = cli(['check', 'hazard', '--format', 'json', '--no-cache'], root);
     assert.equal(run.status, 1, run.stderr);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { extractFactsFromText } from '../../server/src/python/extract';
 import { FactsCache } from '../../server/src/python/facts-cache';
 import { initPython } from '../../server/src/python/parser';
@@ -42,6 +43,39 @@ describe('FactsCache', () => {
     assert.equal(cache.get('h'), undefined);
     assert.equal(messages.length, 1);
     assert.match(messages[0], /ignoring the facts cache .* it will be rebuilt/);
+  });
+
+  it('drops a corrupt entry alone, logged, and keeps the others', async () => {
+    const dir = tempDir();
+    const writer = new FactsCache(dir);
+    const facts = await extractFactsFromText('import os\nos.fork()\n');
+    writer.put('good', facts);
+    writer.put('bad', facts);
+    await writer.flush();
+    const lines = gunzipSync(fs.readFileSync(writer.packFile!)).toString('utf8').split('\n');
+    assert.equal(lines.length, 3); // header + one line per entry
+    const corrupted = lines.map((line) => (line.startsWith('bad ') ? 'bad [1,0,"not a number"' : line));
+    fs.writeFileSync(writer.packFile!, gzipSync(corrupted.join('\n')));
+    const messages: string[] = [];
+    const reader = new FactsCache(dir, (message) => messages.push(message));
+    assert.equal(reader.get('bad'), undefined);
+    assert.deepEqual(reader.get('good'), facts);
+    assert.equal(messages.length, 1);
+    assert.match(messages[0], /ignoring a corrupt entry of the facts cache/);
+  });
+
+  it('writes back entries it never decoded, unchanged', async () => {
+    const dir = tempDir();
+    const writer = new FactsCache(dir);
+    const facts = await extractFactsFromText('x = f(1)\n');
+    writer.put('untouched', facts);
+    await writer.flush();
+    const middle = new FactsCache(dir);
+    middle.put('new', await extractFactsFromText('y = 2\n'));
+    await middle.flush();
+    const reader = new FactsCache(dir);
+    assert.deepEqual(reader.get('untouched'), facts);
+    assert.ok(reader.get('new'));
   });
 
   it('keeps working in memory when the directory cannot be written', async () => {

@@ -2,7 +2,7 @@
  * What ForkGuard knows about Python libraries: which calls create pools (and how to reset them),
  * which calls fork (and when they do not), which calls choose the multiprocessing start method,
  * and which calls register fork handlers. Pure data; the configuration adds entries at run time
- * (see `withConfigEntries`).
+ * (see `buildPythonCatalog`).
  */
 import type { ForkHandlerRegistrar, ForkPoint, PoolFactory, StartMethodSelector } from './types';
 

@@ -1,12 +1,12 @@
 /**
  * The `forkguard` command line (bundled to dist/cli.js): `forkguard check [paths...]`.
- * Exit codes: 0 no findings, 1 findings, 2 usage or configuration error.
+ * Exit codes: 0 no findings, 1 findings (0 with --exit-zero), 2 usage or configuration error.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../../../package.json';
-import { EXIT_USAGE, OUTPUT_FORMATS, runCheck, type OutputFormat } from './check';
+import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, OUTPUT_FORMATS, runCheck, type OutputFormat } from './check';
 
 /**
  * The bundled example workspace, checked when no path is given: `examples/` at the package root
@@ -33,6 +33,7 @@ interface CheckFlags {
   config?: string;
   cache: boolean;
   threads?: number;
+  exitZero?: boolean;
 }
 
 /** Runs the command line and resolves to the exit code (it never calls process.exit itself). */
@@ -52,6 +53,7 @@ export async function run(argv: string[], cwd = process.cwd()): Promise<number> 
     .option('--config <file>', 'use this forkguard.toml / pyproject.toml instead of discovering one')
     .option('--no-cache', 'do not read or write the facts cache')
     .option('--threads <n>', 'worker threads for parsing (0: none)', parseThreads)
+    .option('--exit-zero', 'exit 0 even when there are findings (usage and config errors still exit 2)')
     .action(async (paths: string[], flags: CheckFlags) => {
       let targets = paths;
       if (targets.length === 0) {
@@ -63,7 +65,7 @@ export async function run(argv: string[], cwd = process.cwd()): Promise<number> 
         }
         targets = [examples];
       }
-      exitCode = await runCheck({
+      const code = await runCheck({
         paths: targets,
         format: flags.format,
         configFile: flags.config,
@@ -74,6 +76,7 @@ export async function run(argv: string[], cwd = process.cwd()): Promise<number> 
         stdout: process.stdout,
         stderr: process.stderr,
       });
+      exitCode = flags.exitZero && code === EXIT_FINDINGS ? EXIT_CLEAN : code;
     });
 
   try {

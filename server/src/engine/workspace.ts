@@ -13,6 +13,7 @@ import { PythonDocument } from '../python/document';
 import { FactsCache } from '../python/facts-cache';
 import { extractMany } from '../python/scan-pool';
 import { extractFactsFromText } from '../python/extract';
+import { initPython } from '../python/parser';
 import type { PyFacts } from '../python/facts';
 import { RULES } from '../rules';
 import type { ScanOptions, TextChange, WorkspaceOptions } from './api';
@@ -62,6 +63,8 @@ export class Workspace {
 
   /** Creates a workspace and loads its configuration (config problems become notices). */
   static async create(options: WorkspaceOptions): Promise<Workspace> {
+    // Documents may be opened before the first scan: the parser must be ready for them.
+    await initPython();
     const workspace = new Workspace(options);
     await workspace.reloadConfig(options.editorSettings);
     return workspace;

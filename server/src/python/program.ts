@@ -51,6 +51,13 @@ export class PyProgram implements SummaryHost {
   private readonly frames: Frame[] = [];
   private readonly stackIndex = new Map<string, number>();
   private readonly provisional = new Map<string, ScopeAnalysis>();
+  /** The cycle round in which each provisional result was computed, and the lowlink it had. */
+  private readonly provisionalRound = new Map<string, number>();
+  private readonly provisionalLow = new Map<string, number>();
+  /** Bumped at each new round of any cycle head, so members are recomputed once per round. */
+  private round = 0;
+  /** Counts provisional results whose summary changed: a round without change settles a cycle. */
+  private provisionalChanges = 0;
   /** How many scope analyses ran (tests use it to check what a change recomputes). */
   analysisCount = 0;
 
@@ -123,17 +130,28 @@ export class PyProgram implements SummaryHost {
       this.frames[onStack].isHead = true;
       return this.provisional.get(key) ?? { summary: EMPTY_SUMMARY, hazards: [] };
     }
+    if (this.provisionalRound.get(key) === this.round) {
+      // Already computed in this round of the enclosing cycle: reuse it. Recomputing it from every
+      // caller inside the cycle would cost exponential time on a large import cycle.
+      const top = this.frames[this.frames.length - 1];
+      const settledLow = this.provisionalLow.get(key)!;
+      if (top) top.low = Math.min(top.low, settledLow);
+      return this.provisional.get(key)!;
+    }
     const index = this.frames.length;
     const frame: Frame = { key, low: index, isHead: false, members: [] };
     this.frames.push(frame);
     this.stackIndex.set(key, index);
     let result: ScopeAnalysis;
     try {
+      let changesBefore = this.provisionalChanges;
       result = this.track(fn.file, () => this.runAnalysis(fn));
       for (let round = 0; frame.isHead && frame.low >= index && round < MAX_CYCLE_ROUNDS; round++) {
-        const seen = this.provisional.get(key);
-        if (seen && summarySignature(seen.summary) === summarySignature(result.summary)) break;
-        this.provisional.set(key, result);
+        const headChanged = this.setProvisional(key, result, index);
+        // Settled when neither the head nor any member computed in this round changed its summary.
+        if (!headChanged && this.provisionalChanges === changesBefore) break;
+        changesBefore = this.provisionalChanges;
+        this.round++;
         frame.members = [];
         result = this.track(fn.file, () => this.runAnalysis(fn));
       }
@@ -143,7 +161,7 @@ export class PyProgram implements SummaryHost {
     }
     if (frame.low < index) {
       // Inside a cycle headed further down the stack: provisional until the head settles.
-      this.provisional.set(key, result);
+      this.setProvisional(key, result, frame.low);
       const parent = this.frames[this.frames.length - 1];
       parent.low = Math.min(parent.low, frame.low);
       this.frames[frame.low].members.push(key, ...frame.members);
@@ -152,9 +170,9 @@ export class PyProgram implements SummaryHost {
       for (const member of frame.members) {
         const settled = this.provisional.get(member);
         if (settled) this.analyses.set(member, settled);
-        this.provisional.delete(member);
+        this.forgetProvisional(member);
       }
-      this.provisional.delete(key);
+      this.forgetProvisional(key);
     }
     return result;
   }
@@ -240,6 +258,23 @@ export class PyProgram implements SummaryHost {
     }
   }
 
+  /** Records a provisional result; true when its summary differs from the previous one. */
+  private setProvisional(key: string, result: ScopeAnalysis, low: number): boolean {
+    const previous = this.provisional.get(key);
+    const changed = !previous || summarySignature(previous.summary) !== summarySignature(result.summary);
+    if (changed) this.provisionalChanges++;
+    this.provisional.set(key, result);
+    this.provisionalRound.set(key, this.round);
+    this.provisionalLow.set(key, low);
+    return changed;
+  }
+
+  private forgetProvisional(key: string): void {
+    this.provisional.delete(key);
+    this.provisionalRound.delete(key);
+    this.provisionalLow.delete(key);
+  }
+
   private runAnalysis(fn: FunctionRef): ScopeAnalysis {
     this.analysisCount++;
     return analyzeScope(this, fn);
@@ -252,6 +287,11 @@ export class PyProgram implements SummaryHost {
     const fileSetChanged = previous === undefined || next === undefined;
     if (fileSetChanged) this.moduleIndex = undefined;
     this.methodIndex = undefined;
+    const flagBefore = this.startMethodFlag;
+    this.startMethodFlag = undefined;
+    // Nothing derived yet (a scan filling the program): nothing can be stale, and looking for
+    // dependents of each new file would cost quadratic time.
+    if (!this.hasDerivedData()) return;
 
     if (fileSetChanged && oldIndex && !sameModuleNames(oldIndex, this.modules, file)) {
       this.invalidateAll();
@@ -266,8 +306,6 @@ export class PyProgram implements SummaryHost {
     for (const [other, names] of this.fallbackNames) if ([...names].some((n) => changedMethods.has(n))) stale.add(other);
     this.invalidate(this.withDependents(stale));
 
-    const flagBefore = this.startMethodFlag;
-    this.startMethodFlag = undefined;
     if (flagBefore !== undefined && flagBefore !== this.selectsNonForkStartMethod()) this.invalidateAll();
   }
 
@@ -312,6 +350,10 @@ export class PyProgram implements SummaryHost {
     }
     for (const key of [...this.analyses.keys()]) if (files.has(fileOfKey(key))) this.analyses.delete(key);
     for (const file of files) this.scriptAnalyses.delete(file);
+  }
+
+  private hasDerivedData(): boolean {
+    return this.analyses.size > 0 || this.scriptAnalyses.size > 0 || this.dependencies.size > 0;
   }
 
   private invalidateAll(): void {

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { extractFactsSync } from './extract';
 import type { PyFacts } from './facts';
+import { unpackFacts } from './facts-codec';
 import { initPython } from './parser';
 import type { ScanBatch, ScanBatchResult, ScanFile } from './scan-protocol';
 
@@ -40,6 +41,15 @@ async function extractHere(files: ScanFile[], result: Map<string, PyFacts>, opti
     if (options.token?.isCancellationRequested) return;
     result.set(file.path, extractFactsSync(file.text));
     progress();
+  }
+}
+
+/** Facts from a worker's reply; undefined if they do not decode (the file is then redone here). */
+function decodeReply(packedJson: string): PyFacts | undefined {
+  try {
+    return unpackFacts(JSON.parse(packedJson));
+  } catch {
+    return undefined;
   }
 }
 
@@ -82,8 +92,15 @@ export async function extractMany(files: ScanFile[], options: ExtractManyOptions
         current = undefined;
         if (reply.error) failed.push(...(batch?.files ?? []));
         else {
-          for (const [file, facts] of reply.results) result.set(file, facts);
-          progress(batch?.files.length ?? 0);
+          let decoded = 0;
+          for (const [file, packedJson] of reply.results) {
+            const facts = decodeReply(packedJson);
+            if (facts) {
+              result.set(file, facts);
+              decoded++;
+            } else failed.push(...(batch?.files.filter((candidate) => candidate.path === file) ?? []));
+          }
+          progress(decoded);
         }
         next();
       });

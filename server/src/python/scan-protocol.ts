@@ -1,5 +1,4 @@
 /** Messages between scan-pool.ts and scan-worker.ts. */
-import type { PyFacts } from './facts';
 
 export interface ScanFile {
   path: string;
@@ -13,7 +12,11 @@ export interface ScanBatch {
 
 export interface ScanBatchResult {
   id: number;
-  results: [path: string, facts: PyFacts][];
+  /**
+   * Facts as JSON of their compact encoding (facts-codec.ts): one string per file is copied between
+   * threads at memory speed, where a structured clone of the facts objects cost more than it saved.
+   */
+  results: [path: string, packedJson: string][];
   /** The worker could not extract (grammar failed to load): the pool does the batch itself. */
   error?: string;
 }

@@ -7,6 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { extractFactsSync } from './extract';
+import { packFacts } from './facts-codec';
 import { initPython } from './parser';
 import type { ScanBatch, ScanBatchResult } from './scan-protocol';
 
@@ -17,7 +18,7 @@ if (port) {
     let reply: ScanBatchResult;
     try {
       await ready;
-      reply = { id: batch.id, results: batch.files.map((file) => [file.path, extractFactsSync(file.text)]) };
+      reply = { id: batch.id, results: batch.files.map((file) => [file.path, JSON.stringify(packFacts(extractFactsSync(file.text)))]) };
     } catch (error) {
       reply = { id: batch.id, results: [], error: (error as Error).message };
     }
