@@ -8,7 +8,7 @@
 // An entry whose source file does not exist yet is skipped with a warning, so the build works at
 // every stage of the project (the pieces are written in parallel).
 import * as esbuild from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,10 +59,19 @@ function formatSize(bytes) {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
+/** Rule doc pages (rules/<folder>/README.md), read at run time for SARIF help and rule metadata. */
+function ruleDocs() {
+  const rules = join(root, 'server/src/rules');
+  return readdirSync(rules, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(rules, entry.name, 'README.md')))
+    .map((entry) => ({ source: join(rules, entry.name, 'README.md'), target: join(dist, 'rules', entry.name, 'README.md') }));
+}
+
 function copyRuntimeAssets() {
-  for (const asset of runtimeAssets) {
-    const target = join(dist, asset.split(/[\\/]/).pop());
-    copyFileSync(asset, target);
+  const assets = [...runtimeAssets.map((source) => ({ source, target: join(dist, source.split(/[\\/]/).pop()) })), ...ruleDocs()];
+  for (const { source, target } of assets) {
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(source, target);
     console.log(`  ${relative(root, target).padEnd(32)} ${formatSize(statSync(target).size)}`);
   }
 }

@@ -17,7 +17,8 @@ const POOLS_PY = 'from concurrent.futures import ThreadPoolExecutor\n\nEXECUTOR 
 const MAIN_PY = 'import os\n\nfrom app.pools import EXECUTOR\n\npid = os.fork()\n';
 const FG001_MESSAGE =
   'ThreadPoolExecutor `EXECUTOR` (created in app/pools.py:3 via `import app.pools`) is alive when `os.fork()` forks workers: ' +
-  'children inherit a broken copy (phantom threads, held locks). Shut it down before forking.';
+  'children inherit its bookkeeping without its threads (submitted work can wait forever, locks held by those threads stay locked). ' +
+  'Release it before forking (`EXECUTOR.shutdown(wait=True)`).';
 
 interface CliRun {
   status: number | null;

@@ -18,6 +18,7 @@ const ALWAYS = [
   'syntaxes/forkguard-suppression.injection.json',
   'dist/tree-sitter-python.wasm',
   'dist/web-tree-sitter.wasm',
+  'dist/rules/fg001-pool-before-fork/README.md',
 ];
 
 describe('vsix contents', () => {

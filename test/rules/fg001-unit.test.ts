@@ -75,7 +75,8 @@ test('the story: a lazily created executor three calls deep, then a forking laun
   assert.equal(
     finding.message,
     'futurist ThreadPoolExecutor `_EXECUTOR` (created in svc/executors.py:9 via `Manager.__init__` -> `Manager.refresh` -> `scatter` -> `get_executor`) ' +
-      'is alive when `service.launch()` forks workers: children inherit a broken copy (phantom threads, held locks). Shut it down before forking.',
+      'is alive when `service.launch()` forks workers: children inherit its bookkeeping without its threads (submitted work can wait forever, ' +
+      'locks held by those threads stay locked). Release it before forking (`_EXECUTOR.shutdown(wait=True)`).',
   );
   assert.deepEqual(
     finding.related.map((r) => `${r.file.slice(abs('').length + 1)}:${r.range.start.line + 1} ${r.message}`),
@@ -198,7 +199,11 @@ test('several pools at one fork: one finding naming them all', async () => {
   });
   const findings = check(ws);
   assert.deepEqual(where(findings), ['a.py:5']);
-  assert.match(findings[0].message, /^ThreadPoolExecutor `POOL` \(created in a\.py:3\) and Redis connection pool `CACHE` \(created in a\.py:4\) are alive when `os\.fork\(\)` forks workers: .* Shut them down before forking\.$/);
+  assert.equal(
+    findings[0].message,
+    'ThreadPoolExecutor `POOL` (created in a.py:3) and Redis connection pool `CACHE` (created in a.py:4) are alive when `os.fork()` forks workers: ' +
+      'children inherit broken copies (threads and connections that are not theirs). Release them before forking.',
+  );
   const changed = applyFix(ws.texts, findings[0].fixes[0]);
   assert.equal(changed.get('a.py')!.split('\n').slice(4, 7).join('|'), 'POOL.shutdown(wait=True)|CACHE.close()|os.fork()');
 });

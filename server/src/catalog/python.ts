@@ -4,7 +4,7 @@
  * and which calls register fork handlers. Pure data; the configuration adds entries at run time
  * (see `buildPythonCatalog`).
  */
-import type { ForkHandlerRegistrar, ForkPoint, PoolFactory, StartMethodSelector } from './types';
+import type { ForkHandlerRegistrar, ForkPoint, PoolFactory, PoolKind, StartMethodSelector } from './types';
 
 const START_METHOD = { kind: 'start-method' } as const;
 
@@ -156,6 +156,19 @@ export const POOL_FACTORIES: readonly PoolFactory[] = [
     fixCall: 'close()',
   },
 ];
+
+/** What a forked child inherits from a live pool of each kind: the "why" of an FG001 message. */
+export const INHERITED_BY_CHILDREN: Readonly<Record<PoolKind, string>> = {
+  'thread-pool': 'its bookkeeping without its threads (submitted work can wait forever, locks held by those threads stay locked)',
+  'process-pool': 'its bookkeeping, queues and pipes without the threads that feed them (tasks hang, pipes are shared)',
+  'green-pool': 'the hub and its green threads in mid-flight (the copies resume in every child)',
+  thread: 'a copy without the thread (its work is never done, locks it held stay locked)',
+  'db-engine': 'its pooled connections, so parent and children talk over the same database sockets',
+  'db-connection': 'its socket, so parent and children talk over the same database connection',
+  'http-pool': 'its pooled sockets, so parent and children share connections',
+  'redis-pool': 'its pooled sockets, so parent and children share connections',
+  'grpc-channel': 'a channel whose core threads did not survive the fork (calls hang)',
+};
 
 export const FORK_POINTS: readonly ForkPoint[] = [
   { qualnames: ['os.fork'], label: 'os.fork()', when: 'call' },

@@ -7,6 +7,7 @@ import type { PyFacts } from '../../python/facts';
 import type { PyProgram } from '../../python/program';
 import type { ChainStep, ForkHazard, PoolRecord } from '../../python/summaries';
 import type { PythonRuleContext } from '../types';
+import { INHERITED_BY_CHILDREN } from '../../catalog/python';
 import { FG001_META } from './meta';
 import { buildFixes } from './fixes';
 
@@ -49,10 +50,19 @@ function messageOf(program: PyProgram, facts: PyFacts, hazard: ForkHazard, pools
   });
   const forkText = `${calleeText(facts, hazard.site.scope, hazard.call.callee)}()`;
   const route = hazard.route.via.length > 0 ? ` (through ${chainText(hazard.route.via)} -> ${hazard.route.point.label})` : '';
-  const plural = pools.length > 1;
+  if (pools.length > 1) {
+    return (
+      `${joinAnd(described)} are alive when \`${forkText}\` forks workers${route}: ` +
+      `children inherit broken copies (threads and connections that are not theirs). Release them before forking.`
+    );
+  }
+  const [pool] = pools;
+  // Name the call only where it reads the same at the fork: a module global (`self.x` belongs to
+  // another scope), and not for threads, which must be told to stop before a join can return.
+  const how = pool.identity.kind === 'global' && pool.factory.kind !== 'thread' ? ` (\`${pool.identity.display}.${pool.factory.fixCall}\`)` : '';
   return (
-    `${joinAnd(described)} ${plural ? 'are' : 'is'} alive when \`${forkText}\` forks workers${route}: ` +
-    `children inherit a broken copy (phantom threads, held locks). Shut ${plural ? 'them' : 'it'} down before forking.`
+    `${described[0]} is alive when \`${forkText}\` forks workers${route}: ` +
+    `children inherit ${INHERITED_BY_CHILDREN[pool.factory.kind]}. Release it before forking${how}.`
   );
 }
 
