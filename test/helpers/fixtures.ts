@@ -1,7 +1,7 @@
 /**
  * The rule-fixture harness: finds fixture cases on disk, reads their inline expectations
  * (`# expect: FG001`), copies a case into a scratch workspace, applies fixes as text edits and
- * formats readable differences. The format is documented in test/fixtures/README.md.
+ * formats readable differences. The format is documented in server/src/rules/README.md.
  *
  * Deliberately independent of the engine's own helpers (edit application, position maths), so a
  * bug there cannot hide itself by being used to check its own output.
@@ -12,7 +12,8 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Finding, TextEdit } from '../../server/src/model';
 
 
-export const FIXTURES_ROOT = join(__dirname, '..', 'fixtures');
+/** The rule folders; each rule's fixtures live in `<rule folder>/fixtures/<language>/<case>/`. */
+export const RULES_ROOT = join(__dirname, '..', '..', 'server', 'src', 'rules');
 
 /** Dot-folder holding the expected text of the files a case's preferred fixes change. */
 export const FIXED_FOLDER = '.fixed';
@@ -25,7 +26,7 @@ const SOURCE_EXTENSIONS: Record<string, string[]> = {
 export interface FixtureCase {
   /** Language folder: `python`. */
   language: string;
-  /** Rule id the case is about, from its folder: `fg001` -> `FG001`. */
+  /** Rule id the case is about, from its rule folder: `fg001-pool-before-fork` -> `FG001`. */
   rule: string;
   /** Case folder name. */
   name: string;
@@ -42,17 +43,19 @@ export interface ExpectedFinding {
   line: number;
 }
 
-/** Every case under `root/<language>/<rule>/<case>/`, sorted, so adding a folder adds a test. */
-export function discoverFixtureCases(root: string = FIXTURES_ROOT): FixtureCase[] {
+/** Every case under `root/<rule folder>/fixtures/<language>/<case>/`, sorted, so adding a folder adds a test. */
+export function discoverFixtureCases(root: string = RULES_ROOT): FixtureCase[] {
   const cases: FixtureCase[] = [];
-  for (const language of subfolders(root)) {
-    for (const ruleFolder of subfolders(join(root, language))) {
-      for (const name of subfolders(join(root, language, ruleFolder))) {
-        const dir = join(root, language, ruleFolder, name);
+  for (const ruleFolder of subfolders(root)) {
+    const fixtures = join(root, ruleFolder, 'fixtures');
+    if (!isDirectory(fixtures)) continue;
+    for (const language of subfolders(fixtures)) {
+      for (const name of subfolders(join(fixtures, language))) {
+        const dir = join(fixtures, language, name);
         const fixedDir = join(dir, FIXED_FOLDER);
         cases.push({
           language,
-          rule: ruleFolder.toUpperCase(),
+          rule: ruleFolder.split('-')[0].toUpperCase(),
           name,
           dir,
           fixedDir: isDirectory(fixedDir) ? fixedDir : undefined,

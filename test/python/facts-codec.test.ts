@@ -63,7 +63,7 @@ describe('facts codec', () => {
   });
 
   it('round-trips every Python fixture of the test suite and a CRLF file', async () => {
-    const files = pythonFixtures(path.join(__dirname, '..', 'fixtures', 'python'));
+    const files = pythonFixtures(path.join(__dirname, '..', '..', 'server', 'src', 'rules'));
     assert.ok(files.length > 0);
     for (const file of files) {
       const facts = await extractFactsFromText(fs.readFileSync(file, 'utf8'));

@@ -1,5 +1,5 @@
 /**
- * Rule fixtures (test/fixtures/<language>/<rule>/<case>/, format in test/fixtures/README.md):
+ * Rule fixtures (server/src/rules/<rule folder>/fixtures/<language>/<case>/, format in server/src/rules/README.md):
  * every case folder is one test. The engine analyses the case as a workspace; the findings of
  * the case's rule must be exactly the `# expect:` comments. A case with a `.fixed/` folder also
  * has its preferred fixes applied, compared with `.fixed/` text for text, and re-analysed clean.
@@ -17,7 +17,7 @@ import {
   copyCaseToScratch,
   describeFindingMismatch,
   discoverFixtureCases,
-  FIXTURES_ROOT,
+  RULES_ROOT,
   type FixtureCase,
   lineDiff,
   listFiles,
@@ -216,11 +216,11 @@ describe('fixture harness', () => {
   });
 
   test('refuses findings without a preferred fix or with edits outside the workspace', () => {
-    const root = join(FIXTURES_ROOT, 'python');
-    const inside = join(root, 'fg001', 'module-engine', 'app', 'main.py');
+    const root = join(RULES_ROOT, 'fg001-pool-before-fork', 'fixtures', 'python');
+    const inside = join(root, 'module-engine', 'app', 'main.py');
     const noFix = { ...findingWithInsertions(inside, 0, []), fixes: [] };
-    assert.throws(() => applyPreferredFixes(root, [noFix]), /fg001\/module-engine\/app\/main\.py:1 FG001: the finding has no preferred fix/);
-    const outside = findingWithInsertions(join(FIXTURES_ROOT, 'README.md'), 0, [{ line: 0, text: 'x' }]);
+    assert.throws(() => applyPreferredFixes(root, [noFix]), /module-engine\/app\/main\.py:1 FG001: the finding has no preferred fix/);
+    const outside = findingWithInsertions(join(RULES_ROOT, 'README.md'), 0, [{ line: 0, text: 'x' }]);
     assert.throws(() => applyPreferredFixes(root, [outside]), /outside the workspace/);
   });
 

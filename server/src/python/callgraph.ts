@@ -375,25 +375,31 @@ export class CallGraph {
 
   /** `self.name` typed by a call assigned to it in any method of the class or its bases. */
   private instanceAttribute(file: string, cls: number, name: string, depth: number): PyValueRef {
-    for (const entry of this.mro(file, cls).classes) {
-      const facts = this.host.facts(entry.file);
-      const info = facts?.classes[entry.cls];
-      if (!facts || !info) continue;
-      for (const scopeIndex of Object.values(info.methods)) {
-        const scope = facts.scopes[scopeIndex];
-        const self = scope?.params[0];
-        if (!scope || !self) continue;
-        const target = `${self}.${name}`;
-        for (let i = 0; i < scope.events.length; i++) {
-          const event = scope.events[i];
-          if (event.k === 'call' && event.targets?.includes(target)) {
-            const value = this.callResult({ file: entry.file, scope: scopeIndex, event: i }, depth + 1);
-            if (value.k !== 'unknown') return value;
-          }
+    for (const { owner, scopeIndex, scope, self } of this.methodsAlongMro(file, cls)) {
+      const target = `${self}.${name}`;
+      for (let i = 0; i < scope.events.length; i++) {
+        const event = scope.events[i];
+        if (event.k === 'call' && event.targets?.includes(target)) {
+          const value = this.callResult({ file: owner.file, scope: scopeIndex, event: i }, depth + 1);
+          if (value.k !== 'unknown') return value;
         }
       }
     }
     return UNKNOWN;
+  }
+
+  /** Every method of the class and its workspace bases, in MRO order, with its `self` parameter. */
+  *methodsAlongMro(file: string, cls: number): Generator<{ owner: { file: string; cls: number }; scopeIndex: number; scope: PyScope; self: string }> {
+    for (const owner of this.mro(file, cls).classes) {
+      const facts = this.host.facts(owner.file);
+      const info = facts?.classes[owner.cls];
+      if (!facts || !info) continue;
+      for (const scopeIndex of Object.values(info.methods)) {
+        const scope = facts.scopes[scopeIndex];
+        const self = scope?.params[0];
+        if (scope && self) yield { owner, scopeIndex, scope, self };
+      }
+    }
   }
 }
 

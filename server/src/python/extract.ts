@@ -125,19 +125,7 @@ class FactsBuilder implements ValueContext {
 
   build(): PyFacts {
     const lines = this.lines;
-    const moduleScope: PyScope = {
-      qualname: '<module>',
-      kind: 'module',
-      parent: -1,
-      isAsync: false,
-      params: [],
-      decorators: [],
-      globals: [],
-      range: lines.range(0, this.text.length),
-      nameRange: lines.range(0, 0),
-      blocks: [],
-      events: [],
-    };
+    const moduleScope = emptyModuleScope(lines, this.text.length);
     this.builds.push({ index: 0, scope: moduleScope, pending: [], fixups: [] });
     this.visitCaptures();
     const scopes = this.builds.map((build) => this.finishScope(build));
@@ -789,6 +777,23 @@ function stripUndefined<T extends object>(value: T): T {
   return result;
 }
 
+/** The module scope (scopes[0]) before any event is added: the whole file, named `<module>`. */
+function emptyModuleScope(lines: LineIndex, textLength: number): PyScope {
+  return {
+    qualname: '<module>',
+    kind: 'module',
+    parent: -1,
+    isAsync: false,
+    params: [],
+    decorators: [],
+    globals: [],
+    range: lines.range(0, textLength),
+    nameRange: lines.range(0, 0),
+    blocks: [],
+    events: [],
+  };
+}
+
 /** Facts of an empty module: what a file that cannot be read at all looks like. */
 export function emptyFacts(text: string): PyFacts {
   const lines = new LineIndex(text);
@@ -797,21 +802,7 @@ export function emptyFacts(text: string): PyFacts {
     eol: detectEol(text),
     lineCount: lines.lineCount,
     syntaxErrors: [],
-    scopes: [
-      {
-        qualname: '<module>',
-        kind: 'module',
-        parent: -1,
-        isAsync: false,
-        params: [],
-        decorators: [],
-        globals: [],
-        range: lines.range(0, text.length),
-        nameRange: lines.range(0, 0),
-        blocks: [],
-        events: [],
-      },
-    ],
+    scopes: [emptyModuleScope(lines, text.length)],
     classes: [],
     suppressions: [],
     importInsertLine: 0,

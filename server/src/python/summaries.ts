@@ -677,18 +677,10 @@ function globalIdentity(file: string, name: string, display: string, isRegistry:
 }
 
 /** The class along the MRO whose methods assign `self.<name>` (so subclass and base agree on the identity). */
-function attributeOwner(host: Pick<SummaryHost, 'facts' | 'callGraph'>, file: string, cls: number, name: string): { file: string; cls: number } {
-  for (const entry of host.callGraph.mro(file, cls).classes) {
-    const facts = host.facts(entry.file);
-    const info = facts?.classes[entry.cls];
-    if (!facts || !info) continue;
-    for (const scopeIndex of Object.values(info.methods)) {
-      const scope = facts.scopes[scopeIndex];
-      const self = scope?.params[0];
-      if (!scope || !self) continue;
-      const assigns = scope.events.some((e) => (e.k === 'call' || e.k === 'assign') && e.targets?.some((t) => t === `${self}.${name}` || t === `${self}.${name}[]`));
-      if (assigns) return entry;
-    }
+function attributeOwner(host: Pick<SummaryHost, 'callGraph'>, file: string, cls: number, name: string): { file: string; cls: number } {
+  for (const { owner, scope, self } of host.callGraph.methodsAlongMro(file, cls)) {
+    const assigns = scope.events.some((e) => (e.k === 'call' || e.k === 'assign') && e.targets?.some((t) => t === `${self}.${name}` || t === `${self}.${name}[]`));
+    if (assigns) return owner;
   }
   return { file, cls };
 }

@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './paths';
 
-const FG001_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'python', 'fg001');
+const FG001_FIXTURES = join(REPO_ROOT, 'server', 'src', 'rules', 'fg001-pool-before-fork', 'fixtures', 'python');
 
 /** The fixture folders copied into the workspace root (each holds one top-level package). */
 const CASES = [
