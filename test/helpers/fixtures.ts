@@ -20,13 +20,17 @@ export const FIXED_FOLDER = '.fixed';
 
 /** Source files whose comments are read for expectations, by the language folder they sit in. */
 const SOURCE_EXTENSIONS: Record<string, string[]> = {
-  python: ['.py'],
+  python: ['.py', '.conf', '.ini'],
 };
 
 export interface FixtureCase {
   /** Language folder: `python`. */
   language: string;
-  /** Rule id the case is about, from its rule folder: `fg001-pool-before-fork` -> `FG001`. */
+  /**
+   * Rule id the case is about, from its rule folder: `fg001-pool-before-fork` -> `FG001`. A folder
+   * holding a family of codes names it with `x` digits: `fg1xx-eventlet-inventory` -> `FG1XX`,
+   * which covers FG100-FG199 (see `ruleInFamily`).
+   */
   rule: string;
   /** Case folder name. */
   name: string;
@@ -64,6 +68,11 @@ export function discoverFixtureCases(root: string = RULES_ROOT): FixtureCase[] {
     }
   }
   return cases;
+}
+
+/** Whether a rule id belongs to a case's rule: `FG001` to `FG001`, `FG104` to the family `FG1XX`. */
+export function ruleInFamily(family: string, id: string): boolean {
+  return family.length === id.length && [...family].every((char, i) => char === id[i] || (char === 'X' && /\d/.test(id[i])));
 }
 
 /** Relative paths (with `/`) of the files under `dir`, sorted; dot-folders skipped unless asked. */

@@ -2,7 +2,7 @@
 // the runtime files only — no sources, maps, tests, examples, benchmark or node_modules.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -18,8 +18,12 @@ const ALWAYS = [
   'syntaxes/forkguard-suppression.injection.json',
   'dist/tree-sitter-python.wasm',
   'dist/web-tree-sitter.wasm',
-  'dist/rules/fg001-pool-before-fork/README.md',
 ];
+
+/** Every rule folder's doc page, which the build copies to dist/rules/<folder>/README.md. */
+const RULE_DOCS = readdirSync(join(root, 'server', 'src', 'rules'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(root, 'server', 'src', 'rules', entry.name, 'README.md')))
+  .map((entry) => `dist/rules/${entry.name}/README.md`);
 
 describe('vsix contents', () => {
   it('holds the runtime files and nothing else', (t) => {
@@ -30,7 +34,8 @@ describe('vsix contents', () => {
     const result = spawnSync('npx', ['--no-install', 'vsce', 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
     const listed = result.stdout.split('\n').filter(Boolean).sort();
-    const expected = [...ALWAYS, ...BUNDLES.filter((file) => existsSync(join(root, file)))].sort();
+    assert.ok(RULE_DOCS.includes('dist/rules/fg001-pool-before-fork/README.md'));
+    const expected = [...ALWAYS, ...RULE_DOCS, ...BUNDLES.filter((file) => existsSync(join(root, file)))].sort();
     assert.deepEqual(listed, expected);
   });
 });

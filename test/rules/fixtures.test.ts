@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { AnalysisResult } from '../../server/src/engine/api';
-import type { Finding } from '../../server/src/model';
+import type { Finding, SeveritySetting } from '../../server/src/model';
 import {
   applyPreferredFixes,
   applyTextEdits,
@@ -24,24 +24,36 @@ import {
   parseExpectations,
   readCaseExpectations,
   removeScratch,
+  ruleInFamily,
   toActualFindings,
 } from '../helpers/fixtures';
 
 const cases = discoverFixtureCases();
 
-async function analyzeFolder(root: string): Promise<AnalysisResult> {
+async function analyzeFolder(fixture: FixtureCase, root: string): Promise<AnalysisResult> {
   // Loaded here rather than at the top so that an engine that fails to load fails each case
   // with its error, while the harness's own tests below still run.
   const { Workspace } = await import('../../server/src/engine/workspace');
   const { analyze } = await import('../../server/src/engine/analyze');
-  const workspace = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
+  const editorSettings = { severity: await enabledOffByDefault(fixture) };
+  const workspace = await Workspace.create({ roots: [root], cacheDir: null, threads: 0, editorSettings });
   await workspace.scan();
   return analyze(workspace);
 }
 
-/** The findings of one rule, per file (other rules' findings are not the case's business). */
+/**
+ * The case's rules that are off by default (the FG1xx inventory), turned on at `info`: a case
+ * checks what its rule finds once enabled. A `forkguard.toml` in the case still overrides this.
+ */
+async function enabledOffByDefault(fixture: FixtureCase): Promise<Record<string, SeveritySetting>> {
+  const { RULES } = await import('../../server/src/rules');
+  const offRules = RULES.filter((rule) => ruleInFamily(fixture.rule, rule.meta.id) && rule.meta.defaultSeverity === 'off');
+  return Object.fromEntries(offRules.map((rule) => [rule.meta.id, 'info']));
+}
+
+/** The findings of the case's rule (or rule family), per file (other rules' findings are not the case's business). */
 function findingsOfRule(result: AnalysisResult, rule: string): Map<string, Finding[]> {
-  return new Map([...result.findings].map(([file, list]) => [file, list.filter((finding) => finding.rule === rule)]));
+  return new Map([...result.findings].map(([file, list]) => [file, list.filter((finding) => ruleInFamily(rule, finding.rule))]));
 }
 
 function errorNotices(result: AnalysisResult): string[] {
@@ -50,7 +62,7 @@ function errorNotices(result: AnalysisResult): string[] {
 
 /** Checks findings against the inline expectations; returns the case's findings for the fix step. */
 async function checkFindings(fixture: FixtureCase, scratch: string): Promise<Finding[]> {
-  const result = await analyzeFolder(scratch);
+  const result = await analyzeFolder(fixture, scratch);
   assert.deepEqual(errorNotices(result), [], 'the engine reported errors on the fixture');
   const findings = findingsOfRule(result, fixture.rule);
   const mismatch = describeFindingMismatch(readCaseExpectations(fixture), toActualFindings(scratch, findings));
@@ -68,7 +80,7 @@ async function checkPreferredFixes(fixture: FixtureCase, fixedDir: string, scrat
   }
 
   for (const [path, text] of changed) writeFileSync(join(scratch, path), text);
-  const after = await analyzeFolder(scratch);
+  const after = await analyzeFolder(fixture, scratch);
   const mismatch = describeFindingMismatch([], toActualFindings(scratch, findingsOfRule(after, fixture.rule)));
   if (mismatch) assert.fail(`after applying the preferred fixes the workspace is not clean:\n${mismatch}`);
 }
@@ -98,7 +110,7 @@ describe('fixture folders are well formed', () => {
       assert.ok(sources.length > 0, 'a case holds at least one source file');
       const expectations = readCaseExpectations(fixture);
       for (const expectation of expectations) {
-        assert.equal(expectation.rule, fixture.rule, `${expectation.file}:${expectation.line} expects another rule than its folder's`);
+        assert.ok(ruleInFamily(fixture.rule, expectation.rule), `${expectation.file}:${expectation.line} expects ${expectation.rule}, not a rule of its folder (${fixture.rule})`);
       }
       if (fixture.fixedDir) {
         assert.ok(expectations.length > 0, 'a .fixed folder needs findings to fix');
@@ -142,6 +154,14 @@ describe('fixture harness', () => {
         '  main.py:4 FG001',
       ].join('\n'),
     );
+  });
+
+  test('a rule folder named with x digits covers its family of codes', () => {
+    assert.equal(ruleInFamily('FG001', 'FG001'), true);
+    assert.equal(ruleInFamily('FG001', 'FG002'), false);
+    assert.equal(ruleInFamily('FG1XX', 'FG104'), true);
+    assert.equal(ruleInFamily('FG1XX', 'FG001'), false);
+    assert.equal(ruleInFamily('FG1XX', 'FG1001'), false);
   });
 
   test('counts findings as a multiset', () => {

@@ -296,3 +296,61 @@ function indexByName<T extends { qualnames: string[] }>(entries: readonly T[]): 
 
 /** Every method name that releases some pool: a call `<pool>.<name>()` resets that pool. */
 export const RESET_METHOD_NAMES: ReadonlySet<string> = new Set(POOL_FACTORIES.flatMap((f) => f.resetMethods));
+
+/**
+ * A pre-forking WSGI server configured by a Python file: with preloading on, its master imports
+ * the application module before forking the workers, so every pool made at import time of that
+ * module (and of what it imports) is inherited by each worker.
+ */
+export interface PreloadingServer {
+  /** Server name for messages: `gunicorn`. */
+  name: string;
+  /** Base names of the Python configuration files it reads (`-c` default and common conventions). */
+  configFileNames: readonly string[];
+  /** Setting that makes the master load the application before forking (`preload_app = True`). */
+  preloadSetting: string;
+  /** Setting naming the application as `module:variable` (or `module:factory()`). */
+  appSetting: string;
+  /**
+   * Server hooks (functions of the configuration file) that run in the master before each fork or
+   * in the worker right after it: a pool released there is not shared with the worker.
+   */
+  resetHooks: readonly string[];
+  /** The hook a quick fix adds, and its parameters. */
+  fixHook: { name: string; params: string };
+}
+
+/** gunicorn settings: https://docs.gunicorn.org/en/stable/settings.html (`preload_app`, `wsgi_app`, server hooks). */
+export const GUNICORN: PreloadingServer = {
+  name: 'gunicorn',
+  configFileNames: ['gunicorn.conf.py', 'gunicorn_conf.py', 'gunicorn_config.py'],
+  preloadSetting: 'preload_app',
+  appSetting: 'wsgi_app',
+  // on_starting/when_ready/pre_fork run in the master after the preload and before the forks;
+  // post_fork/post_worker_init run in each worker after the fork.
+  resetHooks: ['on_starting', 'when_ready', 'pre_fork', 'post_fork', 'post_worker_init'],
+  fixHook: { name: 'post_fork', params: 'server, worker' },
+};
+
+/**
+ * uWSGI ini options (https://uwsgi-docs.readthedocs.io/en/latest/Options.html): without
+ * `lazy-apps` (or the older `lazy`) uWSGI loads the application once and forks the workers from
+ * that process, so the app's import-time pools are inherited.
+ */
+export const UWSGI_INI = {
+  /** Options naming the application: a module (`module`, `wsgi`) or a file (`wsgi-file`). */
+  moduleOptions: ['module', 'wsgi'],
+  fileOptions: ['wsgi-file'],
+  /** Options that load the application in each worker instead (after the fork). */
+  lazyOptions: ['lazy-apps', 'lazy'],
+  /** `master = true`: a master process forks the workers (and re-forks them when they die). */
+  masterOption: 'master',
+  /** Worker counts: more than one means forked workers even without a master. */
+  workerOptions: ['processes', 'workers'],
+  /** Relative `wsgi-file` paths are taken from this folder (default: the ini file's own). */
+  chdirOption: 'chdir',
+  /** Values uWSGI reads as true (an empty value too). */
+  trueValues: ['true', '1', 'yes', 'on', 'y', 't', ''],
+  /** Decorators whose function uWSGI runs in each worker right after the fork. */
+  postForkDecorators: ['uwsgidecorators.postfork'],
+} as const;

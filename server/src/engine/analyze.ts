@@ -6,6 +6,7 @@ import { compareFindings, type CancellationToken, type Finding, type SeveritySet
 import { RULES } from '../rules';
 import type { Rule } from '../rules/types';
 import type { AnalysisResult } from './api';
+import { configFileSuppressions } from './config-files';
 import { applySuppressions, UNUSED_SUPPRESSION_RULE } from './suppressions';
 import type { Workspace } from './workspace';
 
@@ -19,13 +20,16 @@ export async function analyze(workspace: Workspace, options: { token?: Cancellat
   const started = performance.now();
   const { program, config } = workspace;
   const byFile = new Map<string, Finding[]>();
+  const configFiles = workspace.configFiles();
   for (const file of workspace.files()) byFile.set(file, []);
+  // Config files are analysed too (FG002 reads database URLs in them): each gets an entry.
+  for (const file of [...configFiles.keys()].sort()) byFile.set(file, []);
 
   for (const rule of RULES) {
     const severity = severityOf(rule, config.severity);
     if (severity === 'off' || !rule.checkPython) continue;
     if (options.token?.isCancellationRequested) throw new AnalysisCancelled();
-    for (const finding of rule.checkPython({ program, config })) {
+    for (const finding of rule.checkPython({ program, config, configFiles })) {
       byFile.get(finding.file)?.push({ ...finding, severity });
     }
     await yieldToEventLoop(); // lets the LSP message loop serve edits and cancellations between rules
@@ -33,7 +37,8 @@ export async function analyze(workspace: Workspace, options: { token?: Cancellat
 
   const unusedSeverity = config.severity[UNUSED_SUPPRESSION_RULE] ?? 'hint';
   for (const [file, findings] of byFile) {
-    const comments = program.facts(file)?.suppressions ?? [];
+    const configText = configFiles.get(file);
+    const comments = configText !== undefined ? configFileSuppressions(configText) : (program.facts(file)?.suppressions ?? []);
     let kept = comments.length > 0 ? applySuppressions(findings, comments, file, workspace.text(file)) : findings;
     if (unusedSeverity === 'off') kept = kept.filter((finding) => finding.rule !== UNUSED_SUPPRESSION_RULE);
     else kept = kept.map((finding) => (finding.rule === UNUSED_SUPPRESSION_RULE ? { ...finding, severity: unusedSeverity } : finding));

@@ -19,6 +19,7 @@ import { RULES } from '../rules';
 import type { ScanOptions, TextChange, WorkspaceOptions } from './api';
 import { loadConfig } from './config';
 import { createPathFilter, discoverFiles } from './discover';
+import { CONFIG_FILE_EXTENSIONS, isServiceConfigFile, MAX_CONFIG_FILE_BYTES } from './config-files';
 
 /** Files above this size are skipped (with a notice): generated code, vendored bundles. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -51,6 +52,8 @@ export class Workspace {
   private skippedNotices = new Map<string, Notice>();
   private pathFilter!: { isExcluded(file: string): boolean };
   private readonly openDocuments = new Map<string, OpenDocument>();
+  /** Service config files (`*.conf`, `*.ini`) of the roots: path -> text (rules read settings from them). */
+  private readonly serviceConfigs = new Map<string, string>();
   private readonly cache: FactsCache;
   private readonly log: (message: string) => void;
 
@@ -92,23 +95,27 @@ export class Workspace {
     const { files, skipped } = await discoverFiles({
       roots: this.roots,
       exclude: this.config.exclude,
-      extensions: PYTHON_EXTENSIONS,
+      extensions: [...PYTHON_EXTENSIONS, ...CONFIG_FILE_EXTENSIONS],
       maxFileBytes: MAX_FILE_BYTES,
       token: options.token,
       log: this.log,
     });
     this.skippedNotices.clear();
     for (const { file, reason } of skipped) this.noteSkipped(file, reason);
-    if (files.length === 0 && this.config.exclude.length > 0) {
+    const configFiles = files.filter(isServiceConfigFile);
+    this.serviceConfigs.clear();
+    await this.readServiceConfigs(configFiles);
+    const pythonFiles = files.filter((file) => !isServiceConfigFile(file));
+    if (pythonFiles.length === 0 && configFiles.length === 0 && this.config.exclude.length > 0) {
       this.configNotices.push({ level: 'info', message: `no source files left after the exclude patterns ${JSON.stringify(this.config.exclude)}` });
     }
 
-    const present = new Set(files);
+    const present = new Set(pythonFiles);
     for (const known of this.program.files()) {
       if (!present.has(known) && !this.openDocuments.has(known)) this.program.removeFile(known);
     }
 
-    const texts = await readTexts(files.filter((file) => !this.openDocuments.has(file)), (file, error) => this.noteSkipped(file, `unreadable (${error})`));
+    const texts = await readTexts(pythonFiles.filter((file) => !this.openDocuments.has(file)), (file, error) => this.noteSkipped(file, `unreadable (${error})`));
     const toExtract: { path: string; text: string; hash: string }[] = [];
     let done = 0;
     for (const { path: file, text } of texts) {
@@ -141,6 +148,11 @@ export class Workspace {
     return this.program.files().slice().sort();
   }
 
+  /** Service config files (`*.conf`, `*.ini`) of the roots and their text, by absolute path. */
+  configFiles(): ReadonlyMap<string, string> {
+    return this.serviceConfigs;
+  }
+
   /** Config problems, skipped files, and other messages for the user, current as of now. */
   notices(): Notice[] {
     return [...this.configNotices, ...this.skippedNotices.values()];
@@ -148,14 +160,14 @@ export class Workspace {
 
   /** True when the file is a source file of this workspace that the configuration does not exclude. */
   isIncluded(file: string): boolean {
-    if (!PYTHON_EXTENSIONS.includes(path.extname(file))) return false;
+    if (!PYTHON_EXTENSIONS.includes(path.extname(file)) && !isServiceConfigFile(file)) return false;
     const inRoot = this.roots.some((root) => file === root || file.startsWith(root + path.sep));
     return inRoot && !this.pathFilter.isExcluded(file);
   }
 
   /** An editor opened the file: its text now comes from the editor, not the disk. */
   openDocument(file: string, text: string, version: number): void {
-    if (!this.isIncluded(file)) return;
+    if (!this.isIncluded(file) || isServiceConfigFile(file)) return;
     this.openDocuments.get(file)?.document.dispose();
     const document = new PythonDocument(text);
     this.openDocuments.set(file, { document, version });
@@ -189,6 +201,8 @@ export class Workspace {
   text(file: string): string | undefined {
     const open = this.openDocuments.get(file);
     if (open) return open.document.text;
+    const config = this.serviceConfigs.get(file);
+    if (config !== undefined) return config;
     try {
       return readFileSync(file, 'utf8');
     } catch {
@@ -206,6 +220,10 @@ export class Workspace {
     if (this.openDocuments.has(file)) return; // the editor's text wins until the document closes
     if (!this.isIncluded(file)) {
       this.removeFile(file);
+      return;
+    }
+    if (isServiceConfigFile(file)) {
+      await this.readServiceConfigs([file]);
       return;
     }
     let text: string;
@@ -235,6 +253,7 @@ export class Workspace {
   /** A file was deleted on disk. */
   removeFile(file: string): void {
     this.skippedNotices.delete(file);
+    this.serviceConfigs.delete(file);
     if (this.openDocuments.has(file)) return;
     this.program.removeFile(file);
   }
@@ -259,6 +278,20 @@ export class Workspace {
     for (const file of previous.files()) {
       const facts = previous.facts(file);
       if (facts) this.program.setFile(file, facts);
+    }
+  }
+
+  /** Reads service config files into the map; large or unreadable ones are left out (they are optional input). */
+  private async readServiceConfigs(files: string[]): Promise<void> {
+    for (const file of files) {
+      this.serviceConfigs.delete(file);
+      try {
+        const stat = await fsp.stat(file);
+        if (!stat.isFile() || stat.size > MAX_CONFIG_FILE_BYTES) continue;
+        this.serviceConfigs.set(file, await fsp.readFile(file, 'utf8'));
+      } catch {
+        this.serviceConfigs.delete(file);
+      }
     }
   }
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Debouncer } from './debounce';
 import { uriToFile } from './uri';
 
-export const WATCHED_GLOBS = ['**/*.py', '**/forkguard.toml', '**/pyproject.toml', '**/.gitignore'];
+export const WATCHED_GLOBS = ['**/*.py', '**/*.conf', '**/*.ini', '**/forkguard.toml', '**/pyproject.toml', '**/.gitignore'];
 
 /** Files whose change means the configuration (or what is excluded) must be re-read. */
 const CONFIG_FILE_NAMES = new Set(['forkguard.toml', 'pyproject.toml', '.gitignore']);

@@ -69,6 +69,11 @@ export interface RuleMeta {
   /** One line: what the rule finds. */
   summary: string;
   languages: Language[];
+  /**
+   * Path of the rule's doc page under DOCS_BASE, when it is not `<id>-<name>/README.md`: rules
+   * that share one page (the FG1xx inventory) point at their section, `folder/README.md#anchor`.
+   */
+  docsPage?: string;
 }
 
 /** A problem with the input or configuration itself (not a hazard in the code). */
@@ -84,7 +89,7 @@ export interface Notice {
 export const DOCS_BASE = 'https://github.com/forkguard/forkguard/blob/main/server/src/rules';
 
 export function ruleDocsUrl(meta: RuleMeta): string {
-  return `${DOCS_BASE}/${meta.id.toLowerCase()}-${meta.name}/README.md`;
+  return `${DOCS_BASE}/${meta.docsPage ?? `${meta.id.toLowerCase()}-${meta.name}/README.md`}`;
 }
 
 export function comparePositions(a: Position, b: Position): number {

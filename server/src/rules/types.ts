@@ -6,6 +6,8 @@ import type { PyProgram } from '../python/program';
 export interface PythonRuleContext {
   program: PyProgram;
   config: ForkGuardConfig;
+  /** Service config files of the workspace (`*.conf`, `*.ini`), path -> text; absent means none. */
+  configFiles?: ReadonlyMap<string, string>;
 }
 
 /**

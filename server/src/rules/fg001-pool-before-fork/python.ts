@@ -10,12 +10,16 @@ import type { PythonRuleContext } from '../types';
 import { INHERITED_BY_CHILDREN } from '../../catalog/python';
 import { FG001_META } from './meta';
 import { buildFixes } from './fixes';
+import { checkPreloadedApps } from './preload';
 
-export function checkPoolBeforeFork({ program }: PythonRuleContext): Finding[] {
+export function checkPoolBeforeFork(context: PythonRuleContext): Finding[] {
+  const { program } = context;
   const findings: Finding[] = [];
   for (const file of program.files()) {
     for (const hazard of program.hazards(file)) findings.push(findingOf(program, hazard));
   }
+  // Servers that import the app in their master before forking (gunicorn preload_app, uWSGI).
+  findings.push(...checkPreloadedApps(context));
   return findings;
 }
 

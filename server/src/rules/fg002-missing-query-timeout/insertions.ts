@@ -1,0 +1,39 @@
+/**
+ * Text edits that add an item to a Python argument list or dict display, in the layout the code
+ * already has: `f(a, b)` -> `f(a, b, timeout=30)`; a multi-line call gets the item on its own
+ * line with the previous item's indentation (after a trailing comma, keeping one after it).
+ */
+import type { Position, Range, TextEdit } from '../../model';
+
+export interface ItemList {
+  /** The whole display: `(...)` of a call, `{...}` of a dict. Its last character is the closer. */
+  range: Range;
+  /** Ranges of the items already there (any order). */
+  items: Range[];
+}
+
+/** The edit that appends `item` to the list, or undefined when the text does not match the facts. */
+export function appendItem(file: string, lines: string[], list: ItemList, item: string, eol: string): TextEdit | undefined {
+  const closer = { line: list.range.end.line, character: list.range.end.character - 1 };
+  if (!/[)}\]]/.test(lines[closer.line]?.[closer.character] ?? '')) return undefined;
+  const last = list.items.reduce<Range | undefined>((best, r) => (best === undefined || after(r.end, best.end) ? r : best), undefined);
+  if (!last) return insert(file, closer, item);
+  if (last.end.line === closer.line) return insert(file, last.end, `, ${item}`);
+  const indent = /^\s*/.exec(lines[last.start.line] ?? '')?.[0] ?? '';
+  const rest = lines[last.end.line]?.slice(last.end.character) ?? '';
+  const comma = /^\s*,/.exec(rest);
+  if (comma) return insert(file, { line: last.end.line, character: last.end.character + comma[0].length }, `${eol}${indent}${item},`);
+  return insert(file, last.end, `,${eol}${indent}${item}`);
+}
+
+export function insert(file: string, at: Position, newText: string): TextEdit {
+  return { file, range: { start: at, end: at }, newText };
+}
+
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+function after(a: Position, b: Position): boolean {
+  return a.line > b.line || (a.line === b.line && a.character > b.character);
+}

@@ -1,0 +1,52 @@
+/**
+ * Which calls are worth resolving for FG003. Resolving every call of a large workspace through the
+ * call graph costs time on a cold scan; a call can only be a fan-out, a wait, a deadline or a
+ * semaphore when its last name is one the catalog lists (or an import alias of one), and it can
+ * only be a helper call given `timeout=None` when it passes `None`.
+ */
+import { buildScatterGatherCatalog, FALLBACK_FAN_OUT_METHODS, FALLBACK_POOL_WAIT_METHOD, FUTURE_RESULT_METHOD, type ScatterGatherCatalog } from '../../catalog/python-waits';
+import type { PyCallEvent, PyFacts } from '../../python/facts';
+import type { PyProgram } from '../../python/program';
+
+const catalogs = new WeakMap<object, { catalog: ScatterGatherCatalog; memberNames: ReadonlySet<string> }>();
+
+/** Built once per pool-factory list (the program's catalog, configuration included). */
+export function scatterGatherCatalog(program: PyProgram): { catalog: ScatterGatherCatalog; memberNames: ReadonlySet<string> } {
+  const key = program.catalog.poolFactories;
+  let entry = catalogs.get(key);
+  if (!entry) {
+    const catalog = buildScatterGatherCatalog(key);
+    const qualnames = [...catalog.fanOutByName.keys(), ...catalog.waitByName.keys(), ...catalog.deadlineByName.keys(), ...catalog.semaphores];
+    const memberNames = new Set([...qualnames.map(lastName), ...FALLBACK_FAN_OUT_METHODS, FUTURE_RESULT_METHOD, FALLBACK_POOL_WAIT_METHOD]);
+    entry = { catalog, memberNames };
+    catalogs.set(key, entry);
+  }
+  return entry;
+}
+
+export class CandidateFilter {
+  private readonly names: Set<string>;
+
+  constructor(memberNames: ReadonlySet<string>, facts: PyFacts) {
+    this.names = new Set(memberNames);
+    // `from concurrent.futures import wait as cf_wait`: the alias is a candidate name too.
+    for (const scope of facts.scopes) {
+      for (const event of scope.events) {
+        if (event.k !== 'import') continue;
+        for (const binding of event.bindings) if (memberNames.has(lastName(binding.target))) this.names.add(binding.local);
+      }
+    }
+  }
+
+  isCandidate(call: PyCallEvent): boolean {
+    return this.names.has(lastName(call.callee)) || passesNone(call);
+  }
+}
+
+export function passesNone(call: PyCallEvent): boolean {
+  return call.args.some((a) => a.kind === 'none') || call.kwargs.some((k) => k.value.kind === 'none');
+}
+
+function lastName(dotted: string): string {
+  return dotted.slice(dotted.lastIndexOf('.') + 1).replace(/\(\)$/, '');
+}
