@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applySuppressions } from '../../server/src/engine/suppressions';
+import { applySuppressions, suppressionFix } from '../../server/src/engine/suppressions';
 import type { Finding, SuppressionComment, TextEdit } from '../../server/src/model';
 
 const FILE = '/ws/app.py';
@@ -178,4 +178,27 @@ test('duplicate codes count once', () => {
   const result = applySuppressions([finding('FG001', 0)], [comment(text, 0, ['FG001', 'FG001', 'FG002'])], FILE, text);
   assert.deepEqual(result.map((f) => f.message), ['Unused suppression: no FG002 finding on this line']);
   assert.equal(applyEdits(text, result[0].fixes[0].edits), 'os.fork()  # forkguard: ignore[FG001]\n');
+});
+
+test('suppression fix: appends a comment at the end of the line, with the file\'s comment leader', () => {
+  const text = 'import os\npid = os.fork()\n';
+  assert.deepEqual(suppressionFix(finding('FG001', 1, 6), [], text, '#'), {
+    title: 'Suppress FG001 on this line',
+    edits: [{ file: FILE, range: { start: { line: 1, character: 15 }, end: { line: 1, character: 15 } }, newText: '  # forkguard: ignore[FG001]' }],
+    preferred: false,
+    safe: true,
+  });
+  const ts = 'cluster.fork();\n';
+  assert.equal(suppressionFix(finding('FG001', 0, 0), [], ts, '//')!.edits[0].newText, '  // forkguard: ignore[FG001]');
+});
+
+test('suppression fix: adds the code to the line\'s existing list', () => {
+  const text = 'import os\npid = os.fork()  # forkguard: ignore[FG002]\n';
+  const fix = suppressionFix(finding('FG001', 1, 6), [comment(text, 1, ['FG002'])], text, '#')!;
+  assert.equal(applyEdits(text, fix.edits), 'import os\npid = os.fork()  # forkguard: ignore[FG002, FG001]\n');
+});
+
+test('suppression fix: none for FG000 itself, nor for a line past the end of the text', () => {
+  assert.equal(suppressionFix(finding('FG000', 0), [], 'x = 1\n', '#'), undefined);
+  assert.equal(suppressionFix(finding('FG001', 9), [], 'x = 1\n', '#'), undefined);
 });

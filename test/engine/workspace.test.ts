@@ -84,6 +84,28 @@ describe('Workspace', () => {
     );
   });
 
+  it('offers "suppress on this line" last on every finding, and applying it silences the finding', async () => {
+    const root = workspaceDir({ 'svc.py': POOL_THEN_FORK });
+    const ws = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
+    await ws.scan();
+    const [finding] = (await analyze(ws)).findings.get(join(root, 'svc.py'))!;
+    const suppress = finding.fixes[finding.fixes.length - 1];
+    assert.equal(suppress.title, 'Suppress FG001 on this line');
+    assert.equal(suppress.preferred, false);
+    const fixed = POOL_THEN_FORK.replace('    os.fork()', '    os.fork()' + suppress.edits[0].newText);
+    assert.equal(suppress.edits[0].range.start.character, '    os.fork()'.length);
+    writeFileSync(join(root, 'svc.py'), fixed);
+    await ws.refreshFile(join(root, 'svc.py'));
+    assert.deepEqual(summary((await analyze(ws)).findings, root), []);
+  });
+
+  it('does not call a suppression of a rule that is off unused', async () => {
+    const root = workspaceDir({ 'svc.py': POOL_THEN_FORK.replace('    os.fork()', '    os.fork()  # forkguard: ignore[FG001]') });
+    const ws = await Workspace.create({ roots: [root], cacheDir: null, threads: 0, editorSettings: { severity: { FG001: 'off' } } });
+    await ws.scan();
+    assert.deepEqual(summary((await analyze(ws)).findings, root), []);
+  });
+
   it('follows open documents: an edit to the pool module clears the finding in the entry point', async () => {
     const root = workspaceDir({
       'app/__init__.py': '',

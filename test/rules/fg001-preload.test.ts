@@ -78,7 +78,6 @@ describe('gunicorn preload_app', () => {
       [
         ['Release `engine` in the `post_fork` hook', true],
         ['Set `preload_app = False` (each worker imports the app itself)', false],
-        ['Suppress FG001 on this line', false],
       ],
     );
   });
@@ -142,13 +141,10 @@ describe('gunicorn preload_app', () => {
     assert.deepEqual(check(ws), []);
   });
 
-  test('the preload-off and suppress fixes both clear the finding', async () => {
-    for (const index of [1, 2]) {
-      const ws = await service(conf('preload_app = True', 'wsgi_app = "svc.wsgi:application"'));
-      const changed = applyFix(ws.texts, check(ws)[0].fixes[index]);
-      const expected = index === 1 ? 'preload_app = False' : 'preload_app = True  # forkguard: ignore[FG001]';
-      assert.equal(changed.get('gunicorn.conf.py')?.split('\n')[0], expected);
-    }
+  test('the preload-off fix clears the finding', async () => {
+    const ws = await service(conf('preload_app = True', 'wsgi_app = "svc.wsgi:application"'));
+    const changed = applyFix(ws.texts, check(ws)[0].fixes[1]);
+    assert.equal(changed.get('gunicorn.conf.py')?.split('\n')[0], 'preload_app = False');
     const off = await service(conf('preload_app = False', 'wsgi_app = "svc.wsgi:application"'));
     assert.deepEqual(check(off), []);
   });
@@ -161,7 +157,6 @@ describe('gunicorn preload_app', () => {
       finding.fixes.map((f) => [f.title, f.preferred]),
       [
         ['Set `preload_app = False` (each worker imports the app itself)', true],
-        ['Suppress FG001 on this line', false],
       ],
     );
   });

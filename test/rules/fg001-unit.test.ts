@@ -93,7 +93,6 @@ test('the story: a lazily created executor three calls deep, then a forking laun
     [
       ['Call `destroy_executor()` before forking', true],
       ['Reset `_EXECUTOR` in forked children (os.register_at_fork)', false],
-      ['Suppress FG001 on this line', false],
     ],
   );
 });
@@ -135,16 +134,6 @@ test('register_at_fork fix: inserted after the creation with `import os`; the fi
   ]);
   assert.deepEqual(ws.program.facts(abs('svc/executors.py'))!.syntaxErrors, []);
   assert.deepEqual(where(check(ws)), []);
-});
-
-test('suppress fix: a comment at the end of the line, or the code added to an existing one', async () => {
-  const ws = await workspace(NOVA);
-  const changed = await fixAndReload(ws, 2);
-  assert.equal(changed.get('svc/cmd.py')!.split('\n')[7], '    launcher = service.launch(conf, server, workers=4)  # forkguard: ignore[FG001]');
-  const other = await workspace({ 'a.py': 'import os\nimport threading\nthreading.Thread(target=print).start()\nos.fork()  # forkguard: ignore[FG002]\n' });
-  const [finding] = check(other);
-  const suppress = finding.fixes.find((f) => f.title.startsWith('Suppress'))!;
-  assert.equal(applyFix(other.texts, suppress).get('a.py'), 'import os\nimport threading\nthreading.Thread(target=print).start()\nos.fork()  # forkguard: ignore[FG002, FG001]\n');
 });
 
 test('direct fix on an import-time engine, CRLF line endings kept; finding reported in the function that forks', async () => {

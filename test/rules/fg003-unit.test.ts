@@ -49,7 +49,6 @@ test('a wait without timeout after a fan-out: range, message and the keyword fix
   assert.deepEqual(finding.related.map((r) => [r.range.start.line, r.message]), [[5, 'fans out here, per item of `cells`']]);
   assert.deepEqual(finding.fixes.map((f) => [f.title, f.preferred]), [
     ['Add `timeout=12` to `concurrent.futures.wait()`', true],
-    ['Suppress FG003 on this line', false],
   ]);
   const fixed = applyFix(ws.texts, finding.fixes[0]).get('app/cells.py');
   assert.equal(fixed, SUBMIT_AND_WAIT.replace('wait(futures)', 'wait(futures, timeout=12)'));

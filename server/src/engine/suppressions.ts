@@ -135,3 +135,25 @@ function removeWholeComment(comment: SuppressionComment, file: string, lines: st
   if (/^(#|\/\/)/.test(rest)) return { file, range: lineRange(markerStart, end.character + trailingSpace), newText: '' };
   return { file, range: lineRange(start.character, end.character + trailingSpace), newText: '' };
 }
+
+/**
+ * "Suppress <rule> on this line", offered with every finding: the rule is added to the line's
+ * `forkguard: ignore[...]` comment when there is one, else a comment is appended to the line.
+ * `commentLeader` is `#` for Python and config files, `//` for TS/JS.
+ */
+export function suppressionFix(finding: Finding, comments: SuppressionComment[], text: string, commentLeader: string): Fix | undefined {
+  if (finding.rule === UNUSED_SUPPRESSION_RULE) return undefined;
+  const line = finding.range.start.line;
+  const title = `Suppress ${finding.rule} on this line`;
+  const listed = comments.find((comment) => comment.line === line && comment.codes !== null);
+  if (listed) {
+    // `forkguard: ignore[FG002]` -> `forkguard: ignore[FG002, FG001]`: the range ends after `]`.
+    const at = { line, character: listed.range.end.character - 1 };
+    return { title, edits: [{ file: finding.file, range: { start: at, end: at }, newText: `, ${finding.rule}` }], preferred: false, safe: true };
+  }
+  const lineText = text.split(/\r\n|\r|\n/, line + 1)[line];
+  if (lineText === undefined) return undefined;
+  const at = { line, character: lineText.length };
+  const newText = `  ${commentLeader} forkguard: ignore[${finding.rule}]`;
+  return { title, edits: [{ file: finding.file, range: { start: at, end: at }, newText }], preferred: false, safe: true };
+}

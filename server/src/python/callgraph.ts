@@ -269,8 +269,8 @@ export class CallGraph {
     while (scopeIndex >= 0) {
       const scope = facts.scopes[scopeIndex];
       if (!scope) break;
-      if (scope.kind === 'module') return this.moduleLevelValue(site.file, name, depth);
-      if (scope.globals.includes(name)) return this.moduleLevelValue(site.file, name, depth);
+      if (scope.kind === 'module') return this.moduleLevelValue(site.file, name);
+      if (scope.globals.includes(name)) return this.moduleLevelValue(site.file, name);
       // Class bodies do not enclose their methods' names.
       if (scope.kind !== 'class' || scopeIndex === site.scope) {
         const local = this.localValue(site.file, facts, scopeIndex, scope, name, atEvent, depth);
@@ -279,10 +279,10 @@ export class CallGraph {
       scopeIndex = scope.parent;
       atEvent = Number.MAX_SAFE_INTEGER;
     }
-    return this.moduleLevelValue(site.file, name, depth);
+    return this.moduleLevelValue(site.file, name);
   }
 
-  private moduleLevelValue(file: string, name: string, depth: number): PyValueRef {
+  private moduleLevelValue(file: string, name: string): PyValueRef {
     const symbol = this.host.resolver.moduleMember(file, name, 0);
     if (symbol === undefined) return { k: 'external', qname: name }; // a builtin, or unknown
     return symbol;

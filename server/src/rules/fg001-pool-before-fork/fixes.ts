@@ -4,7 +4,7 @@
  *   2. `<pool>.shutdown(wait=True)` / `.dispose()` / `.close()` before the fork, when the pool is
  *      reachable by name there;
  *   3. `os.register_at_fork(after_in_child=<pool>.<reset>)` right after the creation;
- * plus "Suppress FG001 on this line". Inserted lines copy the statement's indentation and the
+ * (the engine adds "Suppress FG001 on this line" to every finding). Inserted lines copy the statement's indentation and the
  * file's line ending; a fix that cannot be written correctly is not offered.
  */
 import type { Fix, TextEdit } from '../../model';
@@ -12,7 +12,6 @@ import type { PyFacts, PyScope } from '../../python/facts';
 import type { PyProgram } from '../../python/program';
 import type { PySymbol } from '../../python/resolve';
 import { resetMatches, type ForkHazard, type PoolRecord } from '../../python/summaries';
-import { FG001_META } from './meta';
 
 /** One way to reset one pool: lines inserted before the fork (or elsewhere) plus an import. */
 interface ResetPlan {
@@ -34,8 +33,6 @@ export function buildFixes(program: PyProgram, hazard: ForkHazard): Fix[] {
     fixes.push(toFix(program, hazard, best, `Reset ${hazard.pools.length} pools before forking`));
   }
   fixes.forEach((fix, index) => (fix.preferred = index === 0));
-  const suppress = suppressFix(program, hazard);
-  if (suppress) fixes.push(suppress);
   return fixes;
 }
 
@@ -163,25 +160,6 @@ function osModuleName(program: PyProgram, file: string, facts: PyFacts): string 
   const bound = moduleImportBinding(program, file, (s) => s.k === 'external' && s.qname === 'os');
   if (bound) return bound;
   return moduleLevelNames(facts).has('os') ? undefined : null;
-}
-
-// ---- suppression ----
-
-function suppressFix(program: PyProgram, hazard: ForkHazard): Fix | undefined {
-  const facts = program.facts(hazard.site.file)!;
-  const line = hazard.call.range.start.line;
-  const existing = facts.suppressions.find((s) => s.line === line && s.codes !== null);
-  let edit: TextEdit | undefined;
-  if (existing) {
-    // `forkguard: ignore[FG002]` -> `forkguard: ignore[FG002, FG001]`
-    edit = insertAt(hazard.site.file, line, existing.range.end.character - 1, `, ${FG001_META.id}`);
-  } else {
-    const text = program.text(hazard.site.file);
-    const lineText = text === undefined ? undefined : text.split(/\r\n|\r|\n/)[line];
-    if (lineText === undefined) return undefined;
-    edit = insertAt(hazard.site.file, line, lineText.length, `  # forkguard: ignore[${FG001_META.id}]`);
-  }
-  return { title: `Suppress ${FG001_META.id} on this line`, edits: [edit], preferred: false, safe: true };
 }
 
 // ---- helpers ----

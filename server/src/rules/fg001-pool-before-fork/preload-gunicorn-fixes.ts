@@ -3,15 +3,13 @@
  *   1. release the pools in the server's `post_fork` hook (added to the configuration file, or
  *      extended when it exists), importing each pool by its qualified name inside the hook;
  *   2. turn preloading off (`preload_app = False`: every worker imports the app itself);
- * plus "Suppress FG001 on this line". The hook fix is offered only when every pool is a module
+ * (the engine adds "Suppress FG001 on this line"). The hook fix is offered only when every pool is a module
  * global of a workspace module (reachable by `from <module> import <name>`) and not a thread (a
  * thread cannot be released in the child: the child has no copy of it to stop).
  */
 import type { Fix, Range, TextEdit } from '../../model';
-import type { PyFacts } from '../../python/facts';
 import type { PyProgram } from '../../python/program';
 import type { PoolRecord } from '../../python/summaries';
-import { FG001_META } from './meta';
 import type { GunicornSettings } from './preload-gunicorn';
 
 const HOOK_INDENT = '    ';
@@ -27,8 +25,6 @@ export function buildGunicornFixes(program: PyProgram, settings: GunicornSetting
     safe: false,
   });
   fixes[0].preferred = true;
-  const suppress = suppressFix(program, settings);
-  if (suppress) fixes.push(suppress);
   return fixes;
 }
 
@@ -100,21 +96,6 @@ function bodyIndent(text: string, defLine: number, lastLine: number): string | u
     if (match) return match[1];
   }
   return undefined;
-}
-
-function suppressFix(program: PyProgram, settings: GunicornSettings): Fix | undefined {
-  const facts: PyFacts | undefined = program.facts(settings.file);
-  const line = settings.preload.range.start.line;
-  const existing = facts?.suppressions.find((s) => s.line === line && s.codes !== null);
-  let edit: TextEdit;
-  if (existing) {
-    edit = insertAt(settings.file, { line, character: existing.range.end.character - 1 }, `, ${FG001_META.id}`);
-  } else {
-    const lineText = program.text(settings.file)?.split(/\r\n|\r|\n/)[line];
-    if (lineText === undefined) return undefined;
-    edit = insertAt(settings.file, { line, character: lineText.length }, `  # forkguard: ignore[${FG001_META.id}]`);
-  }
-  return { title: `Suppress ${FG001_META.id} on this line`, edits: [edit], preferred: false, safe: true };
 }
 
 function endOf(text: string): Range['start'] {

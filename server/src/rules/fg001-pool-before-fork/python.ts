@@ -35,7 +35,7 @@ function findingOf(program: PyProgram, hazard: ForkHazard): Finding {
     file: hazard.site.file,
     range,
     message: messageOf(program, facts, hazard, pools),
-    related: relatedOf(program, hazard, pools),
+    related: relatedOf(hazard, pools),
     fixes: buildFixes(program, { ...hazard, pools }),
   };
 }
@@ -70,7 +70,7 @@ function messageOf(program: PyProgram, facts: PyFacts, hazard: ForkHazard, pools
   );
 }
 
-function relatedOf(program: PyProgram, hazard: ForkHazard, pools: PoolRecord[]): RelatedLocation[] {
+function relatedOf(hazard: ForkHazard, pools: PoolRecord[]): RelatedLocation[] {
   const related: RelatedLocation[] = [];
   for (const pool of pools) {
     related.push({ file: pool.site.file, range: pool.site.range, message: `${pool.factory.label} \`${pool.identity.display}\` is created here` });

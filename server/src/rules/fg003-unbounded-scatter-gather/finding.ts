@@ -1,7 +1,6 @@
-/** Builds an FG003 finding on a call, with its fixes (first one preferred) and a suppression. */
+/** Builds an FG003 finding on a call, with its fixes (first one preferred). */
 import type { Finding, Fix, RelatedLocation } from '../../model';
 import type { PyCallEvent } from '../../python/facts';
-import { suppressFix } from './fixes';
 import { FG003_META } from './meta';
 import type { ScatterScope } from './scope';
 
@@ -9,8 +8,6 @@ export function findingOn(scope: ScatterScope, call: PyCallEvent, message: strin
   const range = call.range.start.line === call.range.end.line ? call.range : call.calleeRange;
   const offered = fixes.filter((f): f is Fix => f !== undefined);
   offered.forEach((fix, index) => (fix.preferred = index === 0));
-  const suppress = suppressFix(scope.program, scope.file, range.start.line);
-  if (suppress) offered.push(suppress);
   return {
     rule: FG003_META.id,
     name: FG003_META.name,

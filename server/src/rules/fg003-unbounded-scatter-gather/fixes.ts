@@ -12,8 +12,6 @@
 import type { Fix, Position, TextEdit } from '../../model';
 import type { TimeoutParameter } from '../../catalog/python-waits';
 import type { PyCallEvent, PyValue } from '../../python/facts';
-import type { PyProgram } from '../../python/program';
-import { FG003_META } from './meta';
 import { timeoutArgument, type ScatterScope } from './scope';
 
 export function addTimeoutFix(scope: ScatterScope, call: PyCallEvent, parameter: TimeoutParameter, seconds: number, label: string): Fix | undefined {
@@ -52,17 +50,6 @@ export function wrapInWaitForFix(scope: ScatterScope, event: number, seconds: nu
   edits.push(insertAt(scope.file, call.range.start, `${asyncio.name}.wait_for(`));
   edits.push(insertAt(scope.file, call.range.end, `, timeout=${seconds})`));
   return fix(`Wrap in \`${asyncio.name}.wait_for(..., timeout=${seconds})\``, edits);
-}
-
-export function suppressFix(program: PyProgram, file: string, line: number): Fix | undefined {
-  const facts = program.facts(file);
-  const text = program.text(file);
-  if (!facts || text === undefined) return undefined;
-  const existing = facts.suppressions.find((s) => s.line === line && s.codes !== null);
-  if (existing) return fix(`Suppress ${FG003_META.id} on this line`, [insertAt(file, { line, character: existing.range.end.character - 1 }, `, ${FG003_META.id}`)], true);
-  const lineText = text.split(/\r\n|\r|\n/)[line];
-  if (lineText === undefined) return undefined;
-  return fix(`Suppress ${FG003_META.id} on this line`, [insertAt(file, { line, character: lineText.length }, `  # forkguard: ignore[${FG003_META.id}]`)], true);
 }
 
 /** How the file names the asyncio module: `asyncio.gather` -> `asyncio`; a bare `gather` needs a module-level `import asyncio`. */
