@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { RuleMeta } from '../model';
+import type { Rule } from './types';
 
 export function readRuleDocs(folder: string, fallback: string): string {
   const candidates = [path.join(__dirname, folder, 'README.md'), path.join(__dirname, 'rules', folder, 'README.md')];
@@ -16,4 +18,22 @@ export function readRuleDocs(folder: string, fallback: string): string {
     }
   }
   return fallback;
+}
+
+/** A doc page read on first use (so loading the registry costs no file access), then kept. */
+export function lazyRuleDocs(folder: string, fallback: string): () => string {
+  let docs: string | undefined;
+  return () => (docs ??= readRuleDocs(folder, fallback));
+}
+
+/** A rule whose doc page is the README.md of its folder. */
+export function defineRule(meta: RuleMeta, folder: string, checkPython: NonNullable<Rule['checkPython']>): Rule {
+  const docs = lazyRuleDocs(folder, meta.summary);
+  return {
+    meta,
+    get docs(): string {
+      return docs();
+    },
+    checkPython,
+  };
 }

@@ -10,6 +10,7 @@
 import type { Fix, TextEdit } from '../../model';
 import type { PyFacts, PyScope } from '../../python/facts';
 import type { PyProgram } from '../../python/program';
+import { insertAt } from '../edits';
 import type { PySymbol } from '../../python/resolve';
 import { resetMatches, type ForkHazard, type PoolRecord } from '../../python/summaries';
 
@@ -47,7 +48,7 @@ function toFix(program: PyProgram, hazard: ForkHazard, plans: ResetPlan[], title
   const edits: TextEdit[] = [];
   if (lines.length > 0) {
     const text = lines.map((line) => `${stmt.indent}${line}${facts.eol}`).join('');
-    edits.push(insertAt(hazard.site.file, stmt.startLine, 0, text));
+    edits.push(insertAt(hazard.site.file, { line: stmt.startLine, character: 0 }, text));
   }
   for (const plan of plans) for (const edit of plan.edits) if (!edits.some((e) => sameEdit(e, edit))) edits.push(edit);
   return { title, edits: mergeInsertions(edits), preferred: false, safe: plans.every((p) => p.safe) };
@@ -93,7 +94,7 @@ function referenceToFunction(program: PyProgram, file: string, targetFile: strin
   const moduleName = program.moduleName(targetFile);
   const facts = program.facts(file);
   if (!moduleName || !facts || moduleLevelNames(facts).has(name)) return undefined;
-  return { text: name, edits: [insertAt(file, facts.importInsertLine, 0, `from ${moduleName} import ${name}${facts.eol}`)] };
+  return { text: name, edits: [insertAt(file, { line: facts.importInsertLine, character: 0 }, `from ${moduleName} import ${name}${facts.eol}`)] };
 }
 
 // ---- 2. reset the pool by name ----
@@ -148,10 +149,10 @@ function registerPlan(program: PyProgram, pool: PoolRecord): ResetPlan | undefin
   const osName = osModuleName(program, pool.site.file, facts);
   if (osName === undefined) return undefined;
   const edits: TextEdit[] = [];
-  if (osName === null) edits.push(insertAt(pool.site.file, facts.importInsertLine, 0, `import os${facts.eol}`));
+  if (osName === null) edits.push(insertAt(pool.site.file, { line: facts.importInsertLine, character: 0 }, `import os${facts.eol}`));
   const reset = pool.factory.resetMethods[0];
   const line = `${creation.stmt.indent}${osName ?? 'os'}.register_at_fork(after_in_child=${target}.${reset})${facts.eol}`;
-  edits.push(insertAt(pool.site.file, creation.stmt.endLine + 1, 0, line));
+  edits.push(insertAt(pool.site.file, { line: creation.stmt.endLine + 1, character: 0 }, line));
   return { title: `Reset \`${target}\` in forked children (os.register_at_fork)`, edits, safe: false };
 }
 
@@ -190,10 +191,6 @@ function moduleLevelNames(facts: PyFacts): Set<string> {
 function shadowedLocally(scope: PyScope, name: string): boolean {
   if (scope.kind === 'module' || scope.globals.includes(name)) return false;
   return scope.params.includes(name) || scope.events.some((e) => (e.k === 'assign' || e.k === 'call') && e.targets?.includes(name));
-}
-
-function insertAt(file: string, line: number, character: number, newText: string): TextEdit {
-  return { file, range: { start: { line, character }, end: { line, character } }, newText };
 }
 
 function sameEdit(a: TextEdit, b: TextEdit): boolean {

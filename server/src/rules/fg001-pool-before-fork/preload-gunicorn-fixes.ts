@@ -9,6 +9,7 @@
  */
 import type { Fix, Range, TextEdit } from '../../model';
 import type { PyProgram } from '../../python/program';
+import { insertAt, splitLines } from '../edits';
 import type { PoolRecord } from '../../python/summaries';
 import type { GunicornSettings } from './preload-gunicorn';
 
@@ -90,7 +91,7 @@ function poolReferences(program: PyProgram, settings: GunicornSettings, pools: P
 
 /** Leading whitespace of the first non-blank line after the `def` line, within the hook. */
 function bodyIndent(text: string, defLine: number, lastLine: number): string | undefined {
-  const lines = text.split(/\r\n|\r|\n/);
+  const lines = splitLines(text);
   for (let line = defLine + 1; line <= lastLine && line < lines.length; line++) {
     const match = /^([ \t]+)\S/.exec(lines[line]);
     if (match) return match[1];
@@ -99,10 +100,7 @@ function bodyIndent(text: string, defLine: number, lastLine: number): string | u
 }
 
 function endOf(text: string): Range['start'] {
-  const lines = text.split(/\r\n|\r|\n/);
+  const lines = splitLines(text);
   return { line: lines.length - 1, character: lines[lines.length - 1].length };
 }
 
-function insertAt(file: string, at: Range['start'], newText: string): TextEdit {
-  return { file, range: { start: at, end: at }, newText };
-}

@@ -12,7 +12,8 @@ import type { PyCallEvent, PyValue } from '../../python/facts';
 import type { PyProgram } from '../../python/program';
 import type { CallSite, LiteralUrl } from './arguments';
 import { parseDatabaseUrl, queryAddition } from './database-url';
-import { appendItem, insert, splitLines, type ItemList } from './insertions';
+import { insertAt, splitLines } from '../edits';
+import { appendItem, type ItemList } from './insertions';
 
 export function engineFixes(
   program: PyProgram,
@@ -60,7 +61,7 @@ function urlFix(file: string, url: LiteralUrl, parameter: string): Fix | undefin
   if (!simple || simple[2] !== url.text || url.range.start.line !== url.range.end.line) return undefined;
   const closingQuote = { line: url.range.end.line, character: url.range.end.character - 1 };
   const addition = queryAddition(parseDatabaseUrl(url.text), parameter);
-  return fixOf(`Append \`${addition}\` to the database URL`, insert(file, closingQuote, addition));
+  return fixOf(`Append \`${addition}\` to the database URL`, insertAt(file, closingQuote, addition));
 }
 
 function argumentList(call: PyCallEvent): ItemList {

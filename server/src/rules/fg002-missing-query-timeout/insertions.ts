@@ -4,6 +4,7 @@
  * line with the previous item's indentation (after a trailing comma, keeping one after it).
  */
 import type { Position, Range, TextEdit } from '../../model';
+import { insertAt } from '../edits';
 
 export interface ItemList {
   /** The whole display: `(...)` of a call, `{...}` of a dict. Its last character is the closer. */
@@ -17,21 +18,13 @@ export function appendItem(file: string, lines: string[], list: ItemList, item: 
   const closer = { line: list.range.end.line, character: list.range.end.character - 1 };
   if (!/[)}\]]/.test(lines[closer.line]?.[closer.character] ?? '')) return undefined;
   const last = list.items.reduce<Range | undefined>((best, r) => (best === undefined || after(r.end, best.end) ? r : best), undefined);
-  if (!last) return insert(file, closer, item);
-  if (last.end.line === closer.line) return insert(file, last.end, `, ${item}`);
+  if (!last) return insertAt(file, closer, item);
+  if (last.end.line === closer.line) return insertAt(file, last.end, `, ${item}`);
   const indent = /^\s*/.exec(lines[last.start.line] ?? '')?.[0] ?? '';
   const rest = lines[last.end.line]?.slice(last.end.character) ?? '';
   const comma = /^\s*,/.exec(rest);
-  if (comma) return insert(file, { line: last.end.line, character: last.end.character + comma[0].length }, `${eol}${indent}${item},`);
-  return insert(file, last.end, `,${eol}${indent}${item}`);
-}
-
-export function insert(file: string, at: Position, newText: string): TextEdit {
-  return { file, range: { start: at, end: at }, newText };
-}
-
-export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
+  if (comma) return insertAt(file, { line: last.end.line, character: last.end.character + comma[0].length }, `${eol}${indent}${item},`);
+  return insertAt(file, last.end, `,${eol}${indent}${item}`);
 }
 
 function after(a: Position, b: Position): boolean {

@@ -12,6 +12,7 @@
 import type { Fix, Position, TextEdit } from '../../model';
 import type { TimeoutParameter } from '../../catalog/python-waits';
 import type { PyCallEvent, PyValue } from '../../python/facts';
+import { insertAt, splitLines } from '../edits';
 import { timeoutArgument, type ScatterScope } from './scope';
 
 export function addTimeoutFix(scope: ScatterScope, call: PyCallEvent, parameter: TimeoutParameter, seconds: number, label: string): Fix | undefined {
@@ -20,7 +21,7 @@ export function addTimeoutFix(scope: ScatterScope, call: PyCallEvent, parameter:
   if (existing?.kind === 'none') return replaceNoneFix(scope.file, existing, seconds, label.replace(/\(\)$/, ''));
   const text = scope.program.text(scope.file);
   if (text === undefined || call.hasStarKwargs) return undefined;
-  const lines = text.split(/\r\n|\r|\n/);
+  const lines = splitLines(text);
   const close: Position = { line: call.argsRange.end.line, character: call.argsRange.end.character - 1 };
   if (lines[close.line]?.[close.character] !== ')') return undefined;
   const last = lastArgument(call, lines, close);
@@ -115,9 +116,6 @@ function before(a: Position, b: Position): boolean {
   return a.line < b.line || (a.line === b.line && a.character < b.character);
 }
 
-function insertAt(file: string, position: Position, newText: string): TextEdit {
-  return { file, range: { start: position, end: position }, newText };
-}
 
 function fix(title: string, edits: TextEdit[], safe = false): Fix {
   return { title, edits, preferred: false, safe };

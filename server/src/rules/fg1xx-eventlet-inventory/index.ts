@@ -3,7 +3,7 @@
  * the Problems panel by default. See README.md. The migration report calls `eventletInventory`.
  */
 import type { RuleMeta } from '../../model';
-import { readRuleDocs } from '../rule-docs';
+import { lazyRuleDocs } from '../rule-docs';
 import type { Rule } from '../types';
 import { INVENTORY_FOLDER, INVENTORY_METAS, type InventoryRuleMeta } from './meta';
 import { checkEventletUsage } from './python';
@@ -11,13 +11,8 @@ import { checkEventletUsage } from './python';
 export { eventletInventory, type EventletUsage } from './inventory';
 export { INVENTORY_METAS };
 
-let docs: string | undefined;
-
-/** The shared page, read on first use, so loading the registry costs no file access. */
-function inventoryDocs(): string {
-  docs ??= readRuleDocs(INVENTORY_FOLDER, 'eventlet migration inventory (FG101-FG109)');
-  return docs;
-}
+/** The page the nine rules share. */
+const inventoryDocs = lazyRuleDocs(INVENTORY_FOLDER, 'eventlet migration inventory (FG101-FG109)');
 
 function ruleOf(inventoryMeta: InventoryRuleMeta): Rule {
   const { kind: _kind, label: _label, ...meta }: InventoryRuleMeta = inventoryMeta;
