@@ -7,6 +7,8 @@ export const Commands = {
   rescan: 'forkguard.rescan',
   showOutput: 'forkguard.showOutput',
   restartServer: 'forkguard.restartServer',
+  showReport: 'forkguard.showReport',
+  exportReport: 'forkguard.exportReport',
 } as const;
 
 /** Palette commands owned by the extension; the language client must not register these again. */

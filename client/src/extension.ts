@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { ExecuteCommandRequest, type LanguageClient, State } from 'vscode-languageclient/node';
 import { Commands, SERVER_RESCAN_COMMAND, STATUS_NOTIFICATION } from './commands';
 import { createLanguageClient } from './languageClient';
+import { exportReport, showReport } from './report/commands';
 import { CrashRestartPolicy } from './restartPolicy';
 import { parseStatus, type ServerState } from './status';
 import { ForkGuardStatusBar } from './statusBar';
@@ -57,6 +58,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<ForkGu
     }),
     vscode.commands.registerCommand(Commands.showOutput, () => outputChannel.show(true)),
     vscode.commands.registerCommand(Commands.restartServer, () => restartServer('requested')),
+    vscode.commands.registerCommand(Commands.showReport, () =>
+      showReport(languageClient, context.extensionUri).catch((error) => reportError('The ForkGuard migration report failed', error, outputChannel)),
+    ),
+    vscode.commands.registerCommand(Commands.exportReport, () =>
+      exportReport(languageClient).catch((error) => reportError('Exporting the ForkGuard migration report failed', error, outputChannel)),
+    ),
     // Restricted Mode ignores settings that widen what is read; once trusted, start over without it.
     vscode.workspace.onDidGrantWorkspaceTrust(() => restartServer('workspace trusted')),
   );

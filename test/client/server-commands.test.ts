@@ -14,7 +14,7 @@ describe('withoutClientCommands', () => {
   });
 
   it('covers every palette command', () => {
-    assert.deepEqual([...CLIENT_COMMANDS].sort(), ['forkguard.rescan', 'forkguard.restartServer', 'forkguard.showOutput']);
+    assert.deepEqual([...CLIENT_COMMANDS].sort(), ['forkguard.exportReport', 'forkguard.rescan', 'forkguard.restartServer', 'forkguard.showOutput', 'forkguard.showReport']);
   });
 
   it('accepts a registration without commands', () => {

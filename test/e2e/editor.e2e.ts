@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { launchBrowser, type Browser } from './lib/browser';
 import { installExtension, prepareProfile, startCodeServer, type CodeServer } from './lib/codeServer';
 import { createFixtureWorkspace, engineFindings, expectedFixedText, type ExpectedFinding } from './lib/fixtureWorkspace';
-import { REPO_ROOT, requireE2eTools, SCREENSHOTS_DIR, VSIX_PATH } from './lib/paths';
+import { requireE2eTools, SCREENSHOTS_DIR, VSIX_PATH } from './lib/paths';
 import { check, FailureTracker, freshRunDir } from './lib/run';
 import { waitFor, Workbench } from './lib/workbench';
 
@@ -166,19 +166,23 @@ describe('ForkGuard in a real VS Code (code-server 4.100.3, packaged .vsix)', ()
     assert.equal(readFileSync(join(workspace, 'app', 'main.py'), 'utf8'), expectedFixedText('app/main.py'));
   });
 
-  it('6. the report command opens its webview', { skip: reportSkipReason() }, () => {});
+  check('6. "ForkGuard: Show Migration Report" opens its webview beside the editor with the hazards', '6-report-webview', tracker, screenshot, async () => {
+    // Check 4 left the conductor pool deleted (unsaved): undo it so the report has an FG001 row there.
+    await ui().openFile('conductor/manager.py');
+    await ui().editorLine('self.executor = futurist').click().catch(() => undefined);
+    await ui().page.keyboard.press('Control+Z');
+    await waitFor(ui().editorLine('self.executor = futurist.ThreadPoolExecutor'), 'the restored creation line', 10_000);
+    await waitFor(ui().statusBarItem(new RegExp(`ForkGuard: ${findings.length - 1}$`)), 'the status bar after the undo');
+
+    await ui().runCommand('ForkGuard: Show Migration Report');
+    const report = ui().page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await waitFor(report.locator('h1'), 'the report webview heading', 60_000);
+    assert.equal((await report.locator('h1').innerText()).trim(), 'ForkGuard migration report');
+    const hazard = report.locator('li.hazard').filter({ hasText: 'conductor/main.py' });
+    await waitFor(hazard.first(), 'the FG001 hazard row for conductor/main.py');
+    assert.match(await hazard.first().innerText(), /conductor\/main\.py:\d+ warning .*is alive when/);
+  });
   it('7. the suppression comment is highlighted by the grammar', {
     skip: 'covered by test/grammar/grammar.test.ts (vscode-tmgrammar-test token scopes, part of `npm test`; also `npm run test:grammar`)',
   }, () => {});
 });
-
-/** Check 6 waits for the migration report (issue 6): skipped while the manifest has no report command. */
-function reportSkipReason(): string | false {
-  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-  const commands: Array<{ command: string }> = manifest.contributes?.commands ?? [];
-  if (!commands.some((c) => /report/i.test(c.command))) {
-    return 'the migration report does not exist yet (no report command in package.json): lands with issue 6';
-  }
-  return false;
-}
-

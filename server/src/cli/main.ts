@@ -1,5 +1,6 @@
 /**
- * The `forkguard` command line (bundled to dist/cli.js): `forkguard check [paths...]`.
+ * The `forkguard` command line (bundled to dist/cli.js): `forkguard check [paths...]` and
+ * `forkguard report [path]` (the migration report).
  * Exit codes: 0 no findings, 1 findings (0 with --exit-zero), 2 usage or configuration error.
  */
 import { existsSync } from 'node:fs';
@@ -7,6 +8,8 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../../../package.json';
 import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, OUTPUT_FORMATS, runCheck, type OutputFormat } from './check';
+import { runReport } from './report';
+import { DEFAULT_HISTORY_WEEKS, MAX_HISTORY_WEEKS, REPORT_FORMATS, type ReportFormat } from '../report';
 
 /**
  * The bundled example workspace, checked when no path is given: `examples/` at the package root
@@ -26,6 +29,19 @@ function parseThreads(value: string): number {
   const threads = Number(value);
   if (!Number.isInteger(threads) || threads < 0) throw new InvalidArgumentError('expected a whole number >= 0.');
   return threads;
+}
+
+function parseHistoryWeeks(value: string): number {
+  const weeks = Number(value);
+  if (!Number.isInteger(weeks) || weeks < 0 || weeks > MAX_HISTORY_WEEKS) throw new InvalidArgumentError(`expected a whole number from 0 to ${MAX_HISTORY_WEEKS}.`);
+  return weeks;
+}
+
+interface ReportFlags {
+  format: ReportFormat;
+  output?: string;
+  historyWeeks: number;
+  cache: boolean;
 }
 
 interface CheckFlags {
@@ -77,6 +93,27 @@ export async function run(argv: string[], cwd = process.cwd()): Promise<number> 
         stderr: process.stderr,
       });
       exitCode = flags.exitZero && code === EXIT_FINDINGS ? EXIT_CLEAN : code;
+    });
+
+  program
+    .command('report')
+    .description('write the eventlet migration report of a folder (default: the current folder)')
+    .argument('[path]', 'folder to report on', '.')
+    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('md'))
+    .option('--output <file>', 'write the report to this file instead of stdout')
+    .option('--history-weeks <n>', 'weeks of git history to sample for the trend (0: none)', parseHistoryWeeks, DEFAULT_HISTORY_WEEKS)
+    .option('--no-cache', 'do not read or write the facts cache')
+    .action(async (target: string, flags: ReportFlags) => {
+      exitCode = await runReport({
+        target,
+        format: flags.format,
+        output: flags.output,
+        historyWeeks: flags.historyWeeks,
+        cache: flags.cache,
+        cwd,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     });
 
   try {

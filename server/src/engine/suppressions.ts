@@ -152,7 +152,8 @@ export function suppressionFix(finding: Finding, comments: SuppressionComment[],
     return { title, edits: [{ file: finding.file, range: { start: at, end: at }, newText: `, ${finding.rule}` }], preferred: false, safe: true };
   }
   const lineText = text.split(/\r\n|\r|\n/, line + 1)[line];
-  if (lineText === undefined) return undefined;
+  // A line continued by a trailing backslash cannot take a comment: it would end the continuation.
+  if (lineText === undefined || lineText.endsWith('\\')) return undefined;
   const at = { line, character: lineText.length };
   const newText = `  ${commentLeader} forkguard: ignore[${finding.rule}]`;
   return { title, edits: [{ file: finding.file, range: { start: at, end: at }, newText }], preferred: false, safe: true };

@@ -101,7 +101,8 @@ export class Workspace {
       log: this.log,
     });
     this.skippedNotices.clear();
-    for (const { file, reason } of skipped) this.noteSkipped(file, reason);
+    // discoverFiles has logged each of these already: one log line per skipped file, not two.
+    for (const { file, reason } of skipped) this.noteSkipped(file, reason, { logged: true });
     const configFiles = files.filter(isServiceConfigFile);
     this.serviceConfigs.clear();
     await this.readServiceConfigs(configFiles);
@@ -169,18 +170,21 @@ export class Workspace {
   openDocument(file: string, text: string, version: number): void {
     if (!this.isIncluded(file) || isServiceConfigFile(file)) return;
     this.openDocuments.get(file)?.document.dispose();
-    const document = new PythonDocument(text);
+    const document = new PythonDocument(text, { maxBytes: MAX_FILE_BYTES });
     this.openDocuments.set(file, { document, version });
     this.program.setFile(file, document.facts);
+    this.noteOpenDocumentSize(file, document);
   }
 
   /** Applies LSP-style changes (incremental or full) to an open document. */
   changeDocument(file: string, version: number, changes: TextChange[]): void {
     const open = this.openDocuments.get(file);
     if (!open) return;
+    const wasTooLarge = open.document.tooLargeBytes !== undefined;
     open.document.update(changes);
     open.version = version;
     this.program.setFile(file, open.document.facts);
+    if (wasTooLarge !== (open.document.tooLargeBytes !== undefined)) this.noteOpenDocumentSize(file, open.document);
   }
 
   /** The editor closed the file: its text comes from the disk again. */
@@ -295,9 +299,16 @@ export class Workspace {
     }
   }
 
-  private noteSkipped(file: string, reason: string): void {
+  /** An open document over the size limit is not analysed (its facts are empty): say so, as for files on disk. */
+  private noteOpenDocumentSize(file: string, document: PythonDocument): void {
+    const bytes = document.tooLargeBytes;
+    if (bytes !== undefined) this.noteSkipped(file, tooLargeReason(bytes));
+    else this.skippedNotices.delete(file);
+  }
+
+  private noteSkipped(file: string, reason: string, options: { logged?: boolean } = {}): void {
     const message = `skipped ${path.relative(this.roots[0] ?? '', file) || file}: ${reason}`;
-    this.log(message);
+    if (!options.logged) this.log(message);
     this.skippedNotices.set(file, { level: 'info', message: `ForkGuard ${message}`, file });
   }
 }

@@ -27,6 +27,7 @@ import { DIAGNOSTIC_SOURCE, findingKey, findingToDiagnostic, type FindingReferen
 import { describeError, guarded } from './guard';
 import { NoticeReporter, noticeDiagnostics } from './notices';
 import { withIndexingProgress } from './progress';
+import { parseReportParams, REPORT_REQUEST, respondWithReport, type ReportResponse } from './report';
 import { DiagnosticsPublisher } from './publisher';
 import { parseEditorSettings } from './settings';
 import { countFindings, STATS_REQUEST, STATUS_NOTIFICATION, type FindingCounts, type StatusParams } from './stats';
@@ -139,6 +140,7 @@ export class ForkGuardSession {
     c.onExecuteCommand(
       guarded(log, 'executeCommand', null, async ({ command }) => (command === RESCAN_COMMAND ? this.rescan() : null)),
     );
+    c.onRequest(REPORT_REQUEST, (params: unknown, token: LspCancellationToken) => this.report(params, token));
     c.onRequest(STATS_REQUEST, guarded(log, STATS_REQUEST, this.counts, () => this.counts));
     c.onDidChangeConfiguration(guarded(log, 'didChangeConfiguration', undefined, (params) => this.configurationChanged(params.settings)));
     c.onDidChangeWatchedFiles(({ changes }) => this.fileEvents.add(changes));
@@ -391,6 +393,16 @@ export class ForkGuardSession {
       const key = findingKey(finding);
       return { finding, diagnostic: byKey.get(key) ?? findingToDiagnostic(finding, this.engine.ruleDocsUrl) };
     });
+  }
+
+  /** `forkguard/report`: after start-up and any pending analysis, the report of the current state. */
+  private async report(rawParams: unknown, token: LspCancellationToken): Promise<ReportResponse> {
+    const params = parseReportParams(rawParams);
+    await this.startupDone;
+    await Promise.race([this.scheduler.idle(), new Promise<void>((resolve) => token.onCancellationRequested(resolve))]);
+    const workspace = this.workspace;
+    if (!workspace) throw new Error('the ForkGuard workspace is not ready (see the ForkGuard output)');
+    return respondWithReport(workspace, (analysisToken) => this.engine.analyze(workspace, { token: analysisToken }), params, token);
   }
 
   /** Messages to the client may fail (the client declines, the connection closes): log, never throw. */

@@ -13,7 +13,7 @@ import type { Position, Range } from '../model';
 import { emptyFacts, extractFacts } from './extract';
 import type { PyFacts } from './facts';
 import { newPythonParser } from './parser';
-import { LineIndex } from './source-text';
+import { LineIndex, textForParser } from './source-text';
 
 let documentParser: Parser | undefined;
 
@@ -22,13 +22,23 @@ function parser(): Parser {
   return documentParser;
 }
 
-/** The tree-sitter point of an offset: rows counted at `\n` only. */
+/** The tree-sitter point of an offset in the parser's text (textForParser): rows at `\n` and at a lone `\r`. */
 function treePoint(text: string, offset: number): Point {
   let row = 0;
   let lineStart = 0;
-  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
-    row++;
-    lineStart = at + 1;
+  if (!text.includes('\r')) {
+    for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
+      row++;
+      lineStart = at + 1;
+    }
+    return { row, column: offset - lineStart };
+  }
+  for (let i = 0; i < offset; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) {
+      row++;
+      lineStart = i + 1;
+    }
   }
   return { row, column: offset - lineStart };
 }
@@ -44,14 +54,32 @@ function offsetAt(lines: LineIndex, position: Position): number {
   return Math.min(lineStart + Math.max(0, position.character), lineEnd);
 }
 
+export interface PythonDocumentOptions {
+  /**
+   * Texts longer than this (UTF-8 bytes) are not parsed: their facts are an empty module. Parsing a
+   * 10 MB generated file in the editor costs seconds and over a gigabyte of memory on every edit.
+   */
+  maxBytes?: number;
+}
+
 export class PythonDocument {
   private currentText: string;
   private tree: Tree | null;
   private cachedFacts: PyFacts | undefined;
+  private readonly maxBytes: number;
+  /** UTF-8 size of the text when it is over the limit (and so not parsed), else undefined. */
+  private oversizeBytes: number | undefined;
 
-  constructor(text: string) {
+  constructor(text: string, options: PythonDocumentOptions = {}) {
+    this.maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
     this.currentText = text;
-    this.tree = this.parse(text, null);
+    this.oversizeBytes = this.measureOversize(text);
+    this.tree = this.oversizeBytes === undefined ? this.parse(text, null) : null;
+  }
+
+  /** The text's UTF-8 size when it is too large to analyse, else undefined. */
+  get tooLargeBytes(): number | undefined {
+    return this.oversizeBytes;
   }
 
   get text(): string {
@@ -79,6 +107,9 @@ export class PythonDocument {
       let start = offsetAt(lines, change.range.start);
       let oldEnd = offsetAt(lines, change.range.end);
       if (oldEnd < start) [start, oldEnd] = [oldEnd, start];
+      // A `\r` just before the edit may join or leave a `\r\n` and so change how textForParser shows
+      // it, outside the edited range: parse from scratch then rather than trust the old tree.
+      if (start > 0 && text.charCodeAt(start - 1) === 13) incremental = false;
       const newText = text.slice(0, start) + change.text + text.slice(oldEnd);
       if (incremental && tree) {
         tree.edit(
@@ -94,7 +125,8 @@ export class PythonDocument {
       }
       text = newText;
     }
-    const newTree = this.parse(text, incremental ? tree : null);
+    this.oversizeBytes = this.measureOversize(text);
+    const newTree = this.oversizeBytes === undefined ? this.parse(text, incremental ? tree : null) : null;
     tree?.delete();
     this.tree = newTree;
     this.currentText = text;
@@ -107,9 +139,16 @@ export class PythonDocument {
     this.cachedFacts = undefined;
   }
 
+  private measureOversize(text: string): number | undefined {
+    // A UTF-8 byte is at most one UTF-16 unit, and a unit at most 3 bytes: skip the count when it cannot matter.
+    if (text.length * 3 <= this.maxBytes) return undefined;
+    const bytes = Buffer.byteLength(text, 'utf8');
+    return bytes > this.maxBytes ? bytes : undefined;
+  }
+
   private parse(text: string, oldTree: Tree | null): Tree | null {
     try {
-      return parser().parse(text, oldTree);
+      return parser().parse(textForParser(text), oldTree);
     } catch {
       return null; // facts fall back to an empty module; the next edit tries again
     }

@@ -40,7 +40,7 @@ import {
 import { codeChildren, dottedOf, nodeText, targetsOf, unwrapParentheses, valueOf, type ValueContext } from './extract-values';
 import { initPython, newPythonParser, pythonFactsQuery } from './parser';
 import type { Capture } from './queries';
-import { cut, detectEol, LineIndex, LogicalLines } from './source-text';
+import { cut, detectEol, LineIndex, LogicalLines, textForParser } from './source-text';
 
 const MAX_SYNTAX_ERRORS = 20;
 /** How far up from a call we look for what its result is bound to (`x = (await (f()))`). */
@@ -831,7 +831,7 @@ export function extractFactsSync(text: string): PyFacts {
   sharedParser ??= newPythonParser();
   let tree: Tree | null = null;
   try {
-    tree = sharedParser.parse(text);
+    tree = sharedParser.parse(textForParser(text));
     return tree ? extractFacts(tree, text) : emptyFacts(text);
   } catch {
     return emptyFacts(text);

@@ -11,7 +11,7 @@
  */
 import type { Range, SuppressionComment } from '../model';
 
-export const PY_FACTS_VERSION = 1;
+export const PY_FACTS_VERSION = 2;
 
 export interface PyFacts {
   version: number;

@@ -69,6 +69,15 @@ export class LineIndex {
   }
 }
 
+/**
+ * The text as the parser should see it. tree-sitter-python breaks lines at `\n` only, so a file
+ * with classic-Mac `\r` endings (valid Python) would parse as one broken line. A lone `\r` becomes
+ * `\n`: same length, so every offset, and every range computed from the original text, is unchanged.
+ */
+export function textForParser(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 /** The first line ending in the text; `\n` when there is none. */
 export function detectEol(text: string): '\n' | '\r\n' | '\r' {
   const cr = text.indexOf('\r');

@@ -144,6 +144,9 @@ function registerPlan(program: PyProgram, pool: PoolRecord): ResetPlan | undefin
   const facts = program.facts(pool.site.file);
   const creation = facts?.scopes[pool.site.scope]?.events[pool.site.event];
   if (!facts || !creation || creation.k !== 'call' || creation.withItem || creation.returned) return undefined;
+  // The line goes after the statement: when the statement ends the file (no line break after it,
+  // or a syntax error made it run to the end) there is no such line to insert at.
+  if (creation.stmt.endLine + 1 >= facts.lineCount) return undefined;
   const target = creation.targets?.[0];
   if (!target || !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/.test(target)) return undefined;
   const osName = osModuleName(program, pool.site.file, facts);

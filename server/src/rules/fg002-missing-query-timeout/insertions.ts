@@ -18,13 +18,25 @@ export function appendItem(file: string, lines: string[], list: ItemList, item: 
   const closer = { line: list.range.end.line, character: list.range.end.character - 1 };
   if (!/[)}\]]/.test(lines[closer.line]?.[closer.character] ?? '')) return undefined;
   const last = list.items.reduce<Range | undefined>((best, r) => (best === undefined || after(r.end, best.end) ? r : best), undefined);
-  if (!last) return insertAt(file, closer, item);
+  if (!last) {
+    // No item known, yet the display may hold some the facts do not list (`f(*args)`): writing
+    // `item` there would glue it to them, so the edit is only made into a truly empty display.
+    if (/\S/.test(textBetween(lines, list.range.start, closer).slice(1))) return undefined;
+    return insertAt(file, closer, item);
+  }
   if (last.end.line === closer.line) return insertAt(file, last.end, `, ${item}`);
   const indent = /^\s*/.exec(lines[last.start.line] ?? '')?.[0] ?? '';
   const rest = lines[last.end.line]?.slice(last.end.character) ?? '';
   const comma = /^\s*,/.exec(rest);
   if (comma) return insertAt(file, { line: last.end.line, character: last.end.character + comma[0].length }, `${eol}${indent}${item},`);
   return insertAt(file, last.end, `,${eol}${indent}${item}`);
+}
+
+/** The text from `start` up to (not including) `end`, lines joined with `\n`. */
+function textBetween(lines: string[], start: Position, end: Position): string {
+  if (start.line === end.line) return (lines[start.line] ?? '').slice(start.character, end.character);
+  const middle = lines.slice(start.line + 1, end.line);
+  return [(lines[start.line] ?? '').slice(start.character), ...middle, (lines[end.line] ?? '').slice(0, end.character)].join('\n');
 }
 
 function after(a: Position, b: Position): boolean {

@@ -1,0 +1,211 @@
+/**
+ * `npm run soak [-- --edits N] [-- --files N] [-- --corpus DIR]`: the bundled language server
+ * (dist/server.js) over stdio on a copy of the bench corpus (by default the Python standard
+ * library, as `npm run bench`), with scripted edits across `--files` open documents
+ * (default 50), each edit's diagnostics awaited before the next. Reports edit-to-diagnostics
+ * latency (p50/p95/max) and the server's RSS at start, after the first pass over the files, in the
+ * middle and at the end; RSS must level off (no growth after the first pass beyond 10%).
+ *
+ * Each edit appends, then removes, a block that creates a pool and forks at module level,
+ * so every edit changes the file's diagnostics (an FG001 appears, then goes) and the wait is exact.
+ * A script, not a test: 10,000 edits take hours on the standard library, where each analysis
+ * after an edit costs 0.6 s (a module nothing imports) to 7 s (one most modules import);
+ * `--edit-under test` edits only the standard library's test modules.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Diagnostic } from 'vscode-languageserver-protocol/node';
+import { CLIENT_CAPABILITIES, startServer, type LspTestClient } from '../test/lsp/lspClient';
+import { collectPythonFiles, defaultCorpus, STDLIB_EXCLUDES } from './corpus';
+
+/**
+ * Pool factory and fork point given as editor settings, in a module no corpus has: with the
+ * standard library as the workspace, `os` and `concurrent.futures` are workspace modules there, so
+ * the catalog's own pools and forks would not be recognised in it.
+ */
+const SOAK_SETTINGS = { exclude: STDLIB_EXCLUDES, poolFactories: ['_fg_soak.make_pool'], forkPoints: ['_fg_soak.fork'] };
+const BLOCK = ['import _fg_soak', '_FG_SOAK_POOL = _fg_soak.make_pool()', '_fg_soak.fork()'].join('\n');
+/** Line of the fork inside BLOCK. */
+const BLOCK_FORK_LINE = 2;
+const EDIT_TIMEOUT_MS = 60_000;
+const MAX_RSS_GROWTH = 0.1;
+
+interface Options {
+  edits: number;
+  files: number;
+  corpus: string;
+  /** Edit only files under this folder of the corpus (e.g. `test`: modules nothing imports). */
+  editUnder?: string;
+}
+
+function fail(message: string): never {
+  console.error(`soak: ${message}\nusage: npm run soak -- [--edits N] [--files N] [--corpus DIR] [--edit-under FOLDER]`);
+  process.exit(2);
+}
+
+function readOptions(): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { edits: { type: 'string' }, files: { type: 'string' }, corpus: { type: 'string' }, 'edit-under': { type: 'string' } } }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const count = (value: string | undefined, name: string, fallback: number): number => {
+    if (value === undefined) return fallback;
+    const number = Number(value);
+    if (!Number.isInteger(number) || number <= 0) fail(`--${name} wants a positive whole number, got "${value}"`);
+    return number;
+  };
+  const corpus = values.corpus ?? defaultCorpus();
+  if (corpus instanceof Error) fail(corpus.message);
+  return { edits: count(values.edits, 'edits', 10_000), files: count(values.files, 'files', 50), corpus: resolve(corpus), editUnder: values['edit-under'] };
+}
+
+/** Resident set size of a process in MiB (Linux /proc, else `ps`). */
+function rssMiB(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = /VmRSS:\s+(\d+)/.exec(status);
+    if (kib) return Number(kib[1]) / 1024;
+  } catch {
+    // not Linux: ask ps
+  }
+  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/**
+ * Copies the corpus's `.py` files (third-party folders left out, as the benchmark does) into
+ * `target`: the server then sees a plain folder, whatever repository or ignore files hold the
+ * original, and nothing the soak does can touch the original.
+ */
+function copyCorpus(corpus: string, target: string): { path: string; bytes: number }[] {
+  return collectPythonFiles(corpus, STDLIB_EXCLUDES).map((file) => {
+    const copy = join(target, relative(corpus, file.path));
+    mkdirSync(dirname(copy), { recursive: true });
+    copyFileSync(file.path, copy);
+    return { path: copy, bytes: file.bytes };
+  });
+}
+
+/** `count` mid-sized files spread over the corpus (2-64 KB: typical modules, not the giants). */
+function pickFiles(corpus: { path: string; bytes: number }[], count: number): string[] {
+  const candidates = corpus.filter((file) => file.bytes >= 2_048 && file.bytes <= 65_536).sort((a, b) => (a.path < b.path ? -1 : 1));
+  if (candidates.length < count) fail(`the corpus has only ${candidates.length} files of 2-64 KB, ${count} wanted`);
+  const step = candidates.length / count;
+  return Array.from({ length: count }, (_, i) => candidates[Math.floor(i * step)].path);
+}
+
+interface OpenFile {
+  uri: string;
+  text: string;
+  version: number;
+  /** Line where the block starts while it is in, else undefined. */
+  blockLine?: number;
+}
+
+const endOf = (text: string) => {
+  const lines = text.split(/\r\n|\r|\n/);
+  return { line: lines.length - 1, character: lines[lines.length - 1].length };
+};
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const scratch = mkdtempSync(join(tmpdir(), 'forkguard-soak-'));
+  const storage = join(scratch, 'storage');
+  const workspace = join(scratch, 'ws');
+  const corpusFiles = copyCorpus(options.corpus, workspace);
+  const client: LspTestClient = startServer();
+  const pid = client.child.pid!;
+  // The corpus's third-party folders are left out, as the benchmark does.
+  client.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => SOAK_SETTINGS));
+  try {
+    const started = performance.now();
+    await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(workspace).href,
+      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'corpus' }],
+      capabilities: CLIENT_CAPABILITIES,
+      initializationOptions: { storagePath: storage },
+    });
+    await client.connection.sendNotification('initialized', {});
+    const counts = (await client.connection.sendRequest('workspace/executeCommand', { command: 'forkguard.rescan', arguments: [] })) as { files: number; findings: number };
+    console.log(`soak: ${corpusFiles.length} files copied from ${options.corpus}; ${counts.files} files indexed, ${counts.findings} findings, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    const files: OpenFile[] = pickFiles(options.editUnder ? corpusFiles.filter((file) => file.path.startsWith(join(workspace, options.editUnder!) + '/')) : corpusFiles, options.files).map((path) => ({ uri: pathToFileURL(path).href, text: readFileSync(path, 'utf8'), version: 1 }));
+    for (const file of files) {
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: file.uri, languageId: 'python', version: 1, text: file.text } });
+    }
+    const rss = { start: rssMiB(pid), firstPass: 0, middle: 0, end: 0 };
+    console.log(`soak: ${files.length} documents open; RSS ${rss.start.toFixed(0)} MiB; ${options.edits} edits to go`);
+
+    const latencies: number[] = [];
+    for (let edit = 0; edit < options.edits; edit++) {
+      const file = files[edit % files.length];
+      const sent = performance.now();
+      let accept: (diagnostics: Diagnostic[]) => boolean;
+      if (file.blockLine === undefined) {
+        const end = endOf(file.text);
+        const insertion = `\n${BLOCK}\n`;
+        file.blockLine = end.line + 1;
+        const forkLine = file.blockLine + BLOCK_FORK_LINE;
+        file.text += insertion;
+        await client.connection.sendNotification('textDocument/didChange', {
+          textDocument: { uri: file.uri, version: ++file.version },
+          contentChanges: [{ range: { start: end, end }, text: insertion }],
+        });
+        accept = (diagnostics) => diagnostics.some((d) => d.code === 'FG001' && d.range.start.line === forkLine);
+      } else {
+        const forkLine = file.blockLine + BLOCK_FORK_LINE;
+        const start = endOf(file.text.slice(0, file.text.length - BLOCK.length - 2));
+        file.text = file.text.slice(0, file.text.length - BLOCK.length - 2);
+        await client.connection.sendNotification('textDocument/didChange', {
+          textDocument: { uri: file.uri, version: ++file.version },
+          contentChanges: [{ range: { start, end: { line: forkLine + 1, character: 0 } }, text: '' }],
+        });
+        file.blockLine = undefined;
+        accept = (diagnostics) => !diagnostics.some((d) => d.code === 'FG001' && d.range.start.line === forkLine);
+      }
+      await client.waitForDiagnostics(file.uri, accept, EDIT_TIMEOUT_MS);
+      latencies.push(performance.now() - sent);
+      if (edit + 1 === files.length) rss.firstPass = rssMiB(pid);
+      if (edit + 1 === Math.floor(options.edits / 2)) rss.middle = rssMiB(pid);
+      if ((edit + 1) % 100 === 0) console.log(`  ${edit + 1} edits, RSS ${rssMiB(pid).toFixed(0)} MiB`);
+    }
+    rss.end = rssMiB(pid);
+    if (rss.firstPass === 0) rss.firstPass = rss.end;
+    if (rss.middle === 0) rss.middle = rss.end;
+
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const growth = (rss.end - rss.firstPass) / rss.firstPass;
+    console.log(
+      `soak: ${latencies.length} edits over ${files.length} files; latency edit -> diagnostics: ` +
+        `p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms`,
+    );
+    console.log(
+      `soak: RSS MiB start ${rss.start.toFixed(0)}, after first pass ${rss.firstPass.toFixed(0)}, middle ${rss.middle.toFixed(0)}, end ${rss.end.toFixed(0)}; ` +
+        `growth after the first pass ${(growth * 100).toFixed(1)}% (limit ${MAX_RSS_GROWTH * 100}%)`,
+    );
+    await client.connection.sendRequest('shutdown');
+    await client.connection.sendNotification('exit');
+    if (growth > MAX_RSS_GROWTH) {
+      console.error('soak: RSS kept growing after the first pass');
+      process.exitCode = 1;
+    }
+  } finally {
+    client.child.kill();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(`soak: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
