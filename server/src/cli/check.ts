@@ -4,11 +4,11 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { analyze, Workspace } from '../engine';
+import { Workspace } from '../engine';
 import { compareFindings, type Finding, type Notice } from '../model';
 import { RULES } from '../rules';
 import { formatJson } from './json';
-import { ProgressLine, type TerminalStream } from './progressLine';
+import { scanAndAnalyze, type TerminalStream } from './progressLine';
 import { formatSarif } from './sarif';
 import { formatSummary, formatText } from './text';
 
@@ -100,13 +100,7 @@ export async function runCheck(options: CheckOptions): Promise<number> {
     cacheDir: options.cache ? undefined : null,
     threads: options.threads,
   });
-  const progress = new ProgressLine(stderr);
-  try {
-    await workspace.scan({ onProgress: (done, total) => progress.update(done, total) });
-  } finally {
-    progress.clear();
-  }
-  const result = await analyze(workspace);
+  const result = await scanAndAnalyze(workspace, stderr);
 
   for (const notice of result.notices) stderr.write(`forkguard: ${notice.message}\n`);
   const findings: Finding[] = [];

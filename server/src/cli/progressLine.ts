@@ -2,6 +2,8 @@
  * "indexing 120/1800" on stderr, rewritten in place with `\r` — only when stderr is a terminal, so
  * logs and CI output never see it.
  */
+import { analyze, type AnalysisResult, type Workspace } from '../engine';
+
 const REDRAW_INTERVAL_MS = 100;
 
 export interface TerminalStream {
@@ -31,4 +33,15 @@ export class ProgressLine {
     this.stream.write(`\r${' '.repeat(this.width)}\r`);
     this.width = 0;
   }
+}
+
+/** Scans the workspace with a progress line on `stderr`, then analyses it: what every command does first. */
+export async function scanAndAnalyze(workspace: Workspace, stderr: TerminalStream): Promise<AnalysisResult> {
+  const progress = new ProgressLine(stderr);
+  try {
+    await workspace.scan({ onProgress: (done, total) => progress.update(done, total) });
+  } finally {
+    progress.clear();
+  }
+  return analyze(workspace);
 }

@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { analyze, Workspace } from '../engine';
+import { Workspace } from '../engine';
 import { buildReport, renderReport, type ReportFormat } from '../report';
-import { ProgressLine, type TerminalStream } from './progressLine';
+import { scanAndAnalyze, type TerminalStream } from './progressLine';
 
 export interface ReportCliOptions {
   /** The folder to report on, relative to `cwd` or absolute. */
@@ -43,13 +43,7 @@ export async function runReport(options: ReportCliOptions): Promise<number> {
   const started = performance.now();
   const workspace = await Workspace.create({ roots: [root], cacheDir: options.cache ? undefined : null });
   try {
-    const progress = new ProgressLine(stderr);
-    try {
-      await workspace.scan({ onProgress: (done, total) => progress.update(done, total) });
-    } finally {
-      progress.clear();
-    }
-    const analysis = await analyze(workspace);
+    const analysis = await scanAndAnalyze(workspace, stderr);
     const report = await buildReport(workspace, analysis, { historyWeeks: options.historyWeeks, startedAt: started });
     const text = renderReport(report, options.format, randomBytes(16).toString('base64'));
     if (options.output === undefined) {
