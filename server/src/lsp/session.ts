@@ -96,6 +96,7 @@ export class ForkGuardSession {
   /** Document events applied in order (closing reads the disk, so it is async). */
   private documentOps: Promise<void> = Promise.resolve();
   private readonly startupDone: Promise<void>;
+  private rescans: Promise<unknown> = Promise.resolve();
   private markStartupDone!: () => void;
   private readonly publisher: DiagnosticsPublisher;
   private readonly notices: NoticeReporter;
@@ -277,8 +278,18 @@ export class ForkGuardSession {
       .catch((error) => this.logError(what, error));
   }
 
-  /** Re-scans every file (start-up, the rescan command, many files changed on disk) and analyses. */
-  private async rescan(): Promise<FindingCounts> {
+  /**
+   * Re-scans every file (start-up, the rescan command, many files changed on disk) and analyses.
+   * Rescans run one after another: two scans of one workspace at once would cancel each other's
+   * analysis, and the later caller would read the counts of neither.
+   */
+  private rescan(): Promise<FindingCounts> {
+    const next = this.rescans.then(() => this.rescanNow());
+    this.rescans = next.catch(() => undefined);
+    return next;
+  }
+
+  private async rescanNow(): Promise<FindingCounts> {
     await this.startupDone;
     const workspace = this.workspace;
     if (!workspace) return this.counts;
