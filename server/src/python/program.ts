@@ -11,10 +11,19 @@
 import * as path from 'node:path';
 import { buildPythonCatalog, NON_FORK_START_METHODS, START_METHOD_SELECTORS, type PythonCatalog } from '../catalog/python';
 import type { PyCallEvent, PyFacts } from './facts';
+
 import { ModuleIndex } from './module-index';
 import { NameResolver } from './resolve';
 import { CallGraph, type FunctionRef } from './callgraph';
 import { analyzeScope, argumentValue, EMPTY_SUMMARY, summarySignature, type ForkHazard, type FunctionSummary, type ScopeAnalysis, type SummaryHost } from './summaries';
+
+/** A call event with where it is: file, scope index and event index in that scope. */
+export interface PyCallSite {
+  file: string;
+  scope: number;
+  event: number;
+  call: PyCallEvent;
+}
 
 /** Rounds of re-analysis of a call cycle before its summaries are taken as they are. */
 const MAX_CYCLE_ROUNDS = 4;
@@ -86,6 +95,20 @@ export class PyProgram implements SummaryHost {
 
   files(): string[] {
     return [...this.factsByFile.keys()].sort();
+  }
+
+  /** Every call of the workspace, file by file in path order, each scope's calls in evaluation order. */
+  *callSites(): Generator<PyCallSite> {
+    for (const file of this.files()) {
+      const facts = this.factsByFile.get(file)!;
+      for (let scope = 0; scope < facts.scopes.length; scope++) {
+        const events = facts.scopes[scope].events;
+        for (let event = 0; event < events.length; event++) {
+          const call = events[event];
+          if (call.k === 'call') yield { file, scope, event, call };
+        }
+      }
+    }
   }
 
   facts(file: string): PyFacts | undefined {

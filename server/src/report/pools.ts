@@ -17,31 +17,24 @@ const CONFIG_ROOT = /^(?:\w*conf\w*|cfg|settings|config|options|opts)\./i;
 export function poolInventory(program: PyProgram, findings: ReadonlyMap<string, Finding[]>): PoolEntry[] {
   const aliveSites = creationSitesAliveAtFork(findings);
   const pools: PoolEntry[] = [];
-  for (const file of program.files()) {
-    const facts = program.facts(file);
-    if (!facts) continue;
-    facts.scopes.forEach((scope, scopeIndex) => {
-      scope.events.forEach((event, eventIndex) => {
-        if (event.k !== 'call') return;
-        const resolved = program.callGraph.resolveCall(file, scopeIndex, eventIndex);
-        const factory = resolved && factoryOf(program, resolved);
-        if (!factory) return;
-        const fn: FunctionRef = { file, scope: scopeIndex };
-        const identity = identityOf(program, fn, eventIndex, event, factory);
-        const start = event.range.start;
-        pools.push({
-          file,
-          path: program.relativePath(file),
-          line: start.line,
-          character: start.character,
-          kind: factory.kind,
-          label: factory.label,
-          identity: identity.display,
-          identityKind: identity.kind,
-          size: sizeOf(event, factory),
-          aliveAtFork: aliveSites.has(siteKey(file, start.line, start.character)),
-        });
-      });
+  for (const { file, scope, event: eventIndex, call: event } of program.callSites()) {
+    const resolved = program.callGraph.resolveCall(file, scope, eventIndex);
+    const factory = resolved && factoryOf(program, resolved);
+    if (!factory) continue;
+    const fn: FunctionRef = { file, scope };
+    const identity = identityOf(program, fn, eventIndex, event, factory);
+    const start = event.range.start;
+    pools.push({
+      file,
+      path: program.relativePath(file),
+      line: start.line,
+      character: start.character,
+      kind: factory.kind,
+      label: factory.label,
+      identity: identity.display,
+      identityKind: identity.kind,
+      size: sizeOf(event, factory),
+      aliveAtFork: aliveSites.has(siteKey(file, start.line, start.character)),
     });
   }
   return pools.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.character - b.character));

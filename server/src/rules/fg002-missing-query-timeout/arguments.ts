@@ -6,14 +6,10 @@
 import type { Range } from '../../model';
 import type { ArgumentSlot, TimeoutCarrier } from '../../catalog/python-timeouts';
 import type { PyCallEvent, PyValue } from '../../python/facts';
-import type { PyProgram } from '../../python/program';
+import type { PyCallSite, PyProgram } from '../../python/program';
 
-export interface CallSite {
-  file: string;
-  scope: number;
-  event: number;
-  call: PyCallEvent;
-}
+/** A call with where it is (the program's own call-site shape). */
+export type CallSite = PyCallSite;
 
 /**
  * The value passed in a slot; `unknown` when `*args` may hold it; undefined when it is absent.

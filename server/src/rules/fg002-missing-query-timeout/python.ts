@@ -30,21 +30,14 @@ const CALL_BY_QNAME = indexByQualname(TIMEOUT_CALLS);
 export function checkMissingTimeouts({ program, config, configFiles }: PythonRuleContext): Finding[] {
   const configs = configFiles ?? new Map<string, string>();
   const findings: Finding[] = [];
-  for (const file of program.files()) {
-    const facts = program.facts(file);
-    if (!facts) continue;
-    facts.scopes.forEach((scope, scopeIndex) => {
-      scope.events.forEach((event, eventIndex) => {
-        if (event.k !== 'call' || event.hasStarKwargs) return; // `**kwargs` may carry the timeout
-        const externals = program.callGraph.resolveCall(file, scopeIndex, eventIndex)?.externals ?? [];
-        const site: CallSite = { file, scope: scopeIndex, event: eventIndex, call: event };
-        const engine = firstMatch(externals, ENGINE_BY_QNAME);
-        const finding = engine
-          ? checkEngine(program, site, engine, configs, config.timeoutSeconds)
-          : checkCall(program, site, firstMatch(externals, CALL_BY_QNAME), config.timeoutSeconds);
-        if (finding) findings.push(finding);
-      });
-    });
+  for (const site of program.callSites()) {
+    if (site.call.hasStarKwargs) continue; // `**kwargs` may carry the timeout
+    const externals = program.callGraph.resolveCall(site.file, site.scope, site.event)?.externals ?? [];
+    const engine = firstMatch(externals, ENGINE_BY_QNAME);
+    const finding = engine
+      ? checkEngine(program, site, engine, configs, config.timeoutSeconds)
+      : checkCall(program, site, firstMatch(externals, CALL_BY_QNAME), config.timeoutSeconds);
+    if (finding) findings.push(finding);
   }
   findings.push(...checkConfigFiles(configs, config.timeoutSeconds, (file) => program.relativePath(file)));
   return findings;
