@@ -32,7 +32,7 @@ export interface TsFacts {
   calls: TsCall[];
   /** `const x = ...` / `let` / `var` / assignments `x = ...` whose target is a plain name or `this.x`. */
   bindings: TsBinding[];
-  /** `// forkguard: ignore[FG001]` comments (also inside `/* */`). */
+  /** `// forkguard: ignore[FG001]` comments (line or block comments). */
   suppressions: SuppressionComment[];
   /** Where a fix inserts a new import/require: the 0-based line after the leading block of imports. */
   importInsertLine: number;
