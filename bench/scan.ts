@@ -1,51 +1,53 @@
 /**
- * `npm run bench [-- folder] [-- --json] [-- --threads N]`: cold and warm scans of a real corpus
- * against the parse-only floor measured in the same run. See bench/README.md for each figure.
+ * `npm run bench [-- folder] [-- --json] [-- --threads N] [-- --lang ts] ...`: issue 8's figures
+ * on one corpus in one run, printed as one table (see bench/README.md for each figure):
+ * the parse-only floor, the cold and warm scans, growth at 25/50/100% of the files, edit latency
+ * over the real protocol, peak RSS, and the peers (Bandit, Ruff's WASM build) as ratios.
  *
- * Each phase runs in its own Node process (this same script with `--phase`), so each has its own
- * peak RSS and the warm scan starts like a second editor start: a new process, the cache on disk.
+ * Scans and Ruff run in their own Node processes (this same script with `--phase`), so each has
+ * its own peak RSS and the warm scan starts like a second editor start: a new process, the cache
+ * on disk. The edit phase drives the bundled language server over stdio.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { analyze } from '../server/src/engine/analyze';
-import { Workspace } from '../server/src/engine/workspace';
-import { collectPythonFiles, defaultCorpus, STDLIB_EXCLUDES } from './corpus';
-import { measureParseFloor } from './floor';
+import { runChild, stopChildrenOnSignals } from './children';
+import { collectSourceFiles, defaultCorpus, defaultTsCorpus, everyNth, STDLIB_EXCLUDES, tsBundleExcludes, type CorpusFile, type Lang } from './corpus';
+import { measureEditLatency } from './edit-latency';
+import { copyCorpus } from './lsp-session';
+import { runBandit } from './peers';
+import { PHASES, runPhase, type Phase, type PhaseResult, type PhaseSetup } from './phases';
+import { formatTable, growthPoints, jsonSummary, type BenchResults } from './report';
 
-type Phase = 'floor' | 'cold' | 'warm';
-const PHASES: readonly Phase[] = ['floor', 'cold', 'warm'];
+/** Parts of the run `--skip` can leave out (the scans always run). */
+const PARTS = ['floor', 'growth', 'edit', 'ruff', 'bandit'] as const;
+type Part = (typeof PARTS)[number];
 
 interface Options {
   corpus?: string;
+  lang: Lang;
   json: boolean;
   threads: number;
-  /** Globs (relative to the corpus) left out by both the floor and the engine. */
+  /** Globs (relative to the corpus) left out by every part. */
   exclude: string[];
+  edits: number;
+  crossFileEdits: number;
+  editBudgetMs: number;
+  skip: Set<Part>;
   /** Set in the child processes only. */
   phase?: Phase;
   cacheDir?: string;
 }
 
-interface PhaseResult {
-  phase: Phase;
-  ms: number;
-  peakRssMiB: number;
-  /** Files the phase handled (the engine's own count for the scans). */
-  files: number;
-  /** Findings after analysis (scans only). */
-  findings?: number;
-  /** Files the parser returned no tree for (floor only). */
-  failed?: number;
-}
-
-const USAGE = 'usage: node dist/bench.js [folder] [--json] [--threads N] [--exclude GLOB]...';
+const USAGE = [
+  'usage: npm run bench -- [folder] [--lang python|ts] [--json] [--threads N] [--exclude GLOB]...',
+  '                        [--edits N] [--cross-file-edits N] [--edit-budget SECONDS] [--skip floor,growth,edit,ruff,bandit]',
+].join('\n');
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { json: false, threads: Math.min(4, availableParallelism()), exclude: [] };
+  const options: Options = { lang: 'python', json: false, threads: Math.min(4, availableParallelism()), exclude: [], edits: 200, crossFileEdits: 20, editBudgetMs: 240_000, skip: new Set() };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -53,11 +55,25 @@ function parseArgs(argv: string[]): Options {
       if (next === undefined) throw new UsageError(`${arg} needs a value`);
       return next;
     };
+    const count = (min: number): number => {
+      const number = Number(value());
+      if (!Number.isInteger(number) || number < min) throw new UsageError(`${arg} takes a whole number >= ${min}`);
+      return number;
+    };
     if (arg === '--json') options.json = true;
-    else if (arg === '--threads') {
-      const threads = Number(value());
-      if (!Number.isInteger(threads) || threads < 1) throw new UsageError('--threads takes a whole number >= 1');
-      options.threads = threads;
+    else if (arg === '--threads') options.threads = count(1);
+    else if (arg === '--edits') options.edits = count(1);
+    else if (arg === '--cross-file-edits') options.crossFileEdits = count(0);
+    else if (arg === '--edit-budget') options.editBudgetMs = count(1) * 1000;
+    else if (arg === '--lang') {
+      const lang = value();
+      if (lang !== 'python' && lang !== 'ts') throw new UsageError('--lang takes python or ts');
+      options.lang = lang;
+    } else if (arg === '--skip') {
+      for (const part of value().split(',')) {
+        if (!(PARTS as readonly string[]).includes(part)) throw new UsageError(`--skip takes a list of ${PARTS.join(', ')} (got "${part}")`);
+        options.skip.add(part as Part);
+      }
     } else if (arg === '--phase') {
       const phase = value() as Phase;
       if (!PHASES.includes(phase)) throw new UsageError(`--phase takes one of ${PHASES.join(', ')}`);
@@ -72,85 +88,125 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-function peakRssMiB(): number {
-  return process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
-}
-
-interface PhaseSetup {
-  corpus: string;
-  threads: number;
-  exclude: string[];
-  cacheDir: string;
-}
-
-async function runPhase(phase: Phase, { corpus, threads, exclude, cacheDir }: PhaseSetup): Promise<PhaseResult> {
-  if (phase === 'floor') {
-    const files = collectPythonFiles(corpus, exclude);
-    const { ms, failed } = await measureParseFloor(files, threads);
-    return { phase, ms, peakRssMiB: peakRssMiB(), files: files.length, failed };
-  }
-  const started = performance.now();
-  const workspace = await Workspace.create({ roots: [corpus], cacheDir, threads, editorSettings: { exclude } });
-  await workspace.scan({ onProgress: progressReporter(phase) });
-  const result = await analyze(workspace);
-  const ms = performance.now() - started;
-  let findings = 0;
-  for (const list of result.findings.values()) findings += list.length;
-  return { phase, ms, peakRssMiB: peakRssMiB(), files: result.stats.files, findings };
-}
-
-/** A progress line on stderr, at most once a second, so a long phase is visibly alive. */
-function progressReporter(phase: Phase): (done: number, total: number) => void {
-  let last = 0;
-  return (done, total) => {
-    const now = performance.now();
-    if (now - last < 1000 && done < total) return;
-    last = now;
-    console.error(`bench: ${phase}: ${done}/${total} files read`);
-  };
-}
-
 /** Runs one phase in a fresh Node process; its last stdout line is the PhaseResult. */
-function runPhaseInChild(phase: Phase, { corpus, threads, exclude, cacheDir }: PhaseSetup): Promise<PhaseResult> {
+async function runPhaseInChild(phase: Phase, { corpus, lang, threads, exclude, cacheDir }: PhaseSetup): Promise<PhaseResult> {
   const excludeArgs = exclude.flatMap((glob) => ['--exclude', glob]);
-  const child = spawn(process.execPath, [__filename, '--phase', phase, '--threads', String(threads), '--cache', cacheDir, ...excludeArgs, corpus], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  runningChild = child;
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  return new Promise((resolvePhase, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      runningChild = undefined;
-      const lastLine = stdout.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !lastLine.startsWith('{')) {
-        reject(new Error(`the ${phase} phase failed (exit ${code ?? signal})${lastLine ? `: ${lastLine}` : ''}`));
-      } else {
-        resolvePhase(JSON.parse(lastLine) as PhaseResult);
-      }
-    });
-  });
-}
-
-/** The phase process running now, stopped with us on Ctrl+C. */
-let runningChild: ChildProcess | undefined;
-
-/** On Ctrl+C (or a kill), stop the phase process and remove the temporary cache before exiting. */
-function cleanUpOnSignals(cacheDir: string): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      runningChild?.kill('SIGKILL');
-      rmSync(cacheDir, { recursive: true, force: true });
-      console.error(`bench: interrupted (${signal})`);
-      process.exit(130);
-    });
+  const outcome = await runChild(process.execPath, [__filename, '--phase', phase, '--lang', lang, '--threads', String(threads), '--cache', cacheDir, ...excludeArgs, corpus]);
+  const lastLine = outcome.stdout.trim().split('\n').pop() ?? '';
+  if (outcome.code !== 0 || !lastLine.startsWith('{')) {
+    throw new Error(`the ${phase} phase failed (exit ${outcome.code ?? outcome.signal})${lastLine ? `: ${lastLine}` : ''}`);
   }
+  return JSON.parse(lastLine) as PhaseResult;
 }
 
-function formatTable(rows: string[][]): string {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => cell.padStart(widths[column])).join('  ')).join('\n');
+interface Corpus {
+  root: string;
+  files: CorpusFile[];
+  bytes: number;
+  exclude: string[];
+}
+
+/** The corpus folder, its files and the excludes every part applies. */
+function resolveCorpus(options: Options): Corpus {
+  let root = options.corpus;
+  const exclude = [...options.exclude];
+  if (root === undefined) {
+    if (options.lang === 'ts') root = defaultTsCorpus();
+    else {
+      const found = defaultCorpus();
+      if (found instanceof Error) throw found;
+      root = found;
+      exclude.push(...STDLIB_EXCLUDES);
+    }
+  }
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`not a folder: ${root}`);
+  let files = collectSourceFiles(root, options.lang, exclude);
+  if (options.lang === 'ts') {
+    // Bundles and generated files are not what an editor opens: left out by name, for the engine too.
+    exclude.push(...tsBundleExcludes(root, files));
+    files = collectSourceFiles(root, options.lang, exclude);
+  }
+  if (files.length === 0) throw new UsageError(`no ${options.lang === 'ts' ? 'TS/JS (.ts, .tsx, .js, ...; .d.ts left out)' : '.py'} files under ${root}`);
+  return { root, files, bytes: files.reduce((sum, file) => sum + file.bytes, 0), exclude };
+}
+
+const log = (line: string): void => console.error(`bench: ${line}`);
+
+async function measure(options: Options, corpus: Corpus, scratch: string): Promise<BenchResults> {
+  const { root, files, exclude } = corpus;
+  const { lang, threads, skip } = options;
+  const measuredAt = new Date().toISOString();
+  const cacheDir = join(scratch, 'facts-cache');
+  const setup: PhaseSetup = { corpus: root, lang, threads, exclude, cacheDir };
+  const phase = async (name: Phase, phaseSetup = setup): Promise<PhaseResult> => {
+    log(`${name} (${files.length} files, ${name === 'ruff' ? 1 : threads} thread${name === 'ruff' || threads === 1 ? '' : 's'})...`);
+    const result = await runPhaseInChild(name, phaseSetup);
+    log(`${name}: ${result.ms.toFixed(0)} ms, peak RSS ${result.peakRssMiB.toFixed(0)} MiB, ${result.files} files`);
+    return result;
+  };
+
+  // The floor is web-tree-sitter's Python parse: there is no such floor for TS/JS.
+  const floor = lang === 'python' && !skip.has('floor') ? await phase('floor') : undefined;
+  const cold = await phase('cold');
+  if (cold.files === 0) {
+    throw new Error(
+      `the engine analysed 0 of the ${files.length} ${lang === 'ts' ? 'TS/JS' : 'Python'} files under ${root}` +
+        (lang === 'ts' ? ': this build of the Workspace does not index .ts/.js files yet (issue 5)' : ''),
+    );
+  }
+  const warm = await phase('warm');
+
+  const growth: { share: number; files: number; ms: number }[] = [];
+  if (lang === 'python' && !skip.has('growth')) {
+    for (const step of [4, 2]) {
+      const subset = everyNth(files, step);
+      const folder = join(scratch, `growth-${100 / step}`);
+      copyCorpus(root, subset, folder);
+      log(`growth ${100 / step}%: ${subset.length} files...`);
+      const result = await runPhaseInChild('cold', { corpus: folder, lang, threads, exclude, cacheDir: join(scratch, `growth-cache-${100 / step}`) });
+      log(`growth ${100 / step}%: ${result.ms.toFixed(0)} ms`);
+      growth.push({ share: 1 / step, files: result.files, ms: result.ms });
+      rmSync(folder, { recursive: true, force: true });
+    }
+    growth.push({ share: 1, files: cold.files, ms: cold.ms });
+  }
+
+  const results: BenchResults = {
+    lang,
+    corpus: root,
+    exclude,
+    threads,
+    files: files.length,
+    bytes: corpus.bytes,
+    measuredAt,
+    floor,
+    cold,
+    warm,
+    growth: growthPoints(growth),
+  };
+
+  if (skip.has('edit')) results.editNote = 'skipped';
+  else {
+    try {
+      results.edit = await measureEditLatency({ lang, corpus: root, files, exclude, scratch, edits: options.edits, crossFileEdits: options.crossFileEdits, budgetMs: options.editBudgetMs, log });
+    } catch (error) {
+      results.editNote = `failed: ${(error as Error).message}`;
+      log(`edit phase ${results.editNote}`);
+    }
+  }
+
+  if (lang !== 'python') results.ruffNote = 'Python only';
+  else if (skip.has('ruff')) results.ruffNote = 'skipped';
+  else results.ruff = await phase('ruff');
+
+  if (lang !== 'python') results.bandit = { skipped: 'Python only' };
+  else if (skip.has('bandit')) results.bandit = { skipped: 'skipped' };
+  else {
+    log(`bandit (${files.length} files; about 90 ms a file)...`);
+    results.bandit = await runBandit(files);
+    log('ms' in results.bandit ? `bandit: ${results.bandit.ms.toFixed(0)} ms` : `bandit: ${results.bandit.skipped}`);
+  }
+  return results;
 }
 
 async function main(): Promise<void> {
@@ -158,85 +214,41 @@ async function main(): Promise<void> {
 
   if (options.phase) {
     if (!options.corpus || !options.cacheDir) throw new UsageError('--phase needs a folder and --cache');
-    const { corpus, threads, exclude, cacheDir } = options;
-    console.log(JSON.stringify(await runPhase(options.phase, { corpus, threads, exclude, cacheDir })));
+    const { corpus, lang, threads, exclude, cacheDir } = options;
+    console.log(JSON.stringify(await runPhase(options.phase, { corpus, lang, threads, exclude, cacheDir })));
     return;
   }
 
-  let corpus = options.corpus;
-  const exclude = [...options.exclude];
-  if (corpus === undefined) {
-    const found = defaultCorpus();
-    if (found instanceof Error) throw found;
-    corpus = found;
-    exclude.push(...STDLIB_EXCLUDES);
-  }
-  if (!existsSync(corpus) || !statSync(corpus).isDirectory()) throw new UsageError(`not a folder: ${corpus}`);
-  const files = collectPythonFiles(corpus, exclude);
-  if (files.length === 0) throw new UsageError(`no .py files under ${corpus}`);
-  const bytes = files.reduce((sum, file) => sum + file.bytes, 0);
-  // Read everything once so that no phase pays for a cold disk (the OS file cache keeps it).
-  for (const file of files) readFileSync(file.path);
+  const corpus = resolveCorpus(options);
+  // Read everything once so that no part pays for a cold disk (the OS file cache keeps it).
+  for (const file of corpus.files) readFileSync(file.path);
 
-  const cacheDir = mkdtempSync(join(tmpdir(), 'forkguard-bench-cache-'));
-  const results = {} as Record<Phase, PhaseResult>;
-  cleanUpOnSignals(cacheDir);
+  const loadAtStart = loadavg()[0];
+  const scratch = mkdtempSync(join(tmpdir(), 'forkguard-bench-'));
+  mkdirSync(join(scratch, 'facts-cache'));
+  stopChildrenOnSignals(() => rmSync(scratch, { recursive: true, force: true }));
+  let results: BenchResults;
   try {
-    for (const phase of PHASES) {
-      console.error(`bench: ${phase} (${files.length} files, ${options.threads} threads)...`);
-      results[phase] = await runPhaseInChild(phase, { corpus, threads: options.threads, exclude, cacheDir });
-      // Each phase's figures as soon as they are known, in case a later phase never ends.
-      console.error(`bench: ${phase}: ${results[phase].ms.toFixed(0)} ms, peak RSS ${results[phase].peakRssMiB.toFixed(0)} MiB`);
-    }
+    results = await measure(options, corpus, scratch);
   } finally {
-    rmSync(cacheDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
-  const { floor, cold, warm } = results;
+  results.loadAverage = { start: loadAtStart, end: loadavg()[0] };
 
-  const mb = bytes / 1e6;
-  const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}x`;
-  const excluding = exclude.length > 0 ? `, excluding ${exclude.join(' ')}` : '';
-  console.log(`corpus: ${corpus} (threads: ${options.threads}${excluding})`);
-  console.log(
-    formatTable([
-      ['files', 'MB', 'floor ms', 'cold ms', 'cold/floor', 'warm ms', 'warm/cold', 'peak RSS MiB floor/cold/warm', 'findings'],
-      [
-        String(files.length),
-        mb.toFixed(mb < 10 ? 2 : 1),
-        floor.ms.toFixed(0),
-        cold.ms.toFixed(0),
-        ratio(cold.ms, floor.ms),
-        warm.ms.toFixed(0),
-        ratio(warm.ms, cold.ms),
-        [floor, cold, warm].map((result) => result.peakRssMiB.toFixed(0)).join(' / '),
-        String(cold.findings ?? 0),
-      ],
-    ]),
-  );
+  const excluding = corpus.exclude.length > 0 ? `, excluding ${corpus.exclude.length > 4 ? `${corpus.exclude.length} globs` : corpus.exclude.join(' ')}` : '';
+  console.log(`corpus: ${corpus.root} (${options.lang}, ${options.threads} threads${excluding})`);
+  console.log(`measured ${results.measuredAt}, load average ${results.loadAverage.start.toFixed(1)} at the start, ${results.loadAverage.end.toFixed(1)} at the end (${availableParallelism()} CPUs)`);
+  if (results.edit) {
+    const { edit } = results;
+    console.log(`edits: ${edit.file} (${edit.lines} lines${edit.generated ? ', generated from corpus files' : ''}); server indexed ${edit.server.files} files in ${(edit.server.indexMs / 1000).toFixed(1)} s on the warm cache`);
+  }
+  console.log(formatTable(results));
   // Checks that make the figures trustworthy: same files, same findings from cache and without.
-  if (floor.failed) console.log(`note: the parser returned no tree for ${floor.failed} files`);
-  if (cold.files !== files.length) console.log(`note: the engine analysed ${cold.files} files, the floor parsed ${files.length}`);
-  if (warm.findings !== cold.findings) console.log(`WARNING: warm scan found ${warm.findings} findings, cold scan ${cold.findings}`);
-
-  if (options.json) {
-    console.log(
-      JSON.stringify({
-        corpus,
-        exclude,
-        threads: options.threads,
-        files: files.length,
-        bytes,
-        floorMs: Math.round(floor.ms),
-        coldMs: Math.round(cold.ms),
-        warmMs: Math.round(warm.ms),
-        coldVsFloor: Number((cold.ms / floor.ms).toFixed(3)),
-        warmVsCold: Number((warm.ms / cold.ms).toFixed(3)),
-        peakRssMiB: { floor: Math.round(floor.peakRssMiB), cold: Math.round(cold.peakRssMiB), warm: Math.round(warm.peakRssMiB) },
-        engineFiles: { cold: cold.files, warm: warm.files },
-        findings: { cold: cold.findings, warm: warm.findings },
-      }),
-    );
-  }
+  if (results.floor?.failed) console.log(`note: the parser returned no tree for ${results.floor.failed} files`);
+  if (results.cold.files !== corpus.files.length) console.log(`note: the engine analysed ${results.cold.files} files, the corpus has ${corpus.files.length}`);
+  if (results.warm.findings !== results.cold.findings) console.log(`WARNING: warm scan found ${results.warm.findings} findings, cold scan ${results.cold.findings}`);
+  if (results.ruff?.failed) console.log(`note: Ruff failed on ${results.ruff.failed} files`);
+  if (options.json) console.log(JSON.stringify(jsonSummary(results)));
 }
 
 main().catch((error: unknown) => {

@@ -12,15 +12,14 @@
  * after an edit costs 0.6 s (a module nothing imports) to 7 s (one most modules import);
  * `--edit-under test` edits only the standard library's test modules.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
-import { CLIENT_CAPABILITIES, startServer, type LspTestClient } from '../test/lsp/lspClient';
 import { collectPythonFiles, defaultCorpus, STDLIB_EXCLUDES } from './corpus';
+import { copyCorpus, percentile, rssMiB as processRssMiB, startIndexedServer, stopServer } from './lsp-session';
 
 /**
  * Pool factory and fork point given as editor settings, in a module no corpus has: with the
@@ -65,36 +64,6 @@ function readOptions(): Options {
   return { edits: count(values.edits, 'edits', 10_000), files: count(values.files, 'files', 50), corpus: resolve(corpus), editUnder: values['edit-under'] };
 }
 
-/** Resident set size of a process in MiB (Linux /proc, else `ps`). */
-function rssMiB(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kib = /VmRSS:\s+(\d+)/.exec(status);
-    if (kib) return Number(kib[1]) / 1024;
-  } catch {
-    // not Linux: ask ps
-  }
-  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/**
- * Copies the corpus's `.py` files (third-party folders left out, as the benchmark does) into
- * `target`: the server then sees a plain folder, whatever repository or ignore files hold the
- * original, and nothing the soak does can touch the original.
- */
-function copyCorpus(corpus: string, target: string): { path: string; bytes: number }[] {
-  return collectPythonFiles(corpus, STDLIB_EXCLUDES).map((file) => {
-    const copy = join(target, relative(corpus, file.path));
-    mkdirSync(dirname(copy), { recursive: true });
-    copyFileSync(file.path, copy);
-    return { path: copy, bytes: file.bytes };
-  });
-}
-
 /** `count` mid-sized files spread over the corpus (2-64 KB: typical modules, not the giants). */
 function pickFiles(corpus: { path: string; bytes: number }[], count: number): string[] {
   const candidates = corpus.filter((file) => file.bytes >= 2_048 && file.bytes <= 65_536).sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -121,22 +90,16 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'forkguard-soak-'));
   const storage = join(scratch, 'storage');
   const workspace = join(scratch, 'ws');
-  const corpusFiles = copyCorpus(options.corpus, workspace);
-  const client: LspTestClient = startServer();
-  const pid = client.child.pid!;
   // The corpus's third-party folders are left out, as the benchmark does.
-  client.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => SOAK_SETTINGS));
+  const corpusFiles = copyCorpus(options.corpus, collectPythonFiles(options.corpus, STDLIB_EXCLUDES), workspace);
+  const started = performance.now();
+  const { client, counts } = await startIndexedServer(workspace, storage, SOAK_SETTINGS).catch((error: unknown) => {
+    rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  });
+  const pid = client.child.pid!;
+  const rssMiB = (id: number) => processRssMiB(id).current;
   try {
-    const started = performance.now();
-    await client.connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(workspace).href,
-      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'corpus' }],
-      capabilities: CLIENT_CAPABILITIES,
-      initializationOptions: { storagePath: storage },
-    });
-    await client.connection.sendNotification('initialized', {});
-    const counts = (await client.connection.sendRequest('workspace/executeCommand', { command: 'forkguard.rescan', arguments: [] })) as { files: number; findings: number };
     console.log(`soak: ${corpusFiles.length} files copied from ${options.corpus}; ${counts.files} files indexed, ${counts.findings} findings, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     const files: OpenFile[] = pickFiles(options.editUnder ? corpusFiles.filter((file) => file.path.startsWith(join(workspace, options.editUnder!) + '/')) : corpusFiles, options.files).map((path) => ({ uri: pathToFileURL(path).href, text: readFileSync(path, 'utf8'), version: 1 }));
@@ -193,8 +156,7 @@ async function main(): Promise<void> {
       `soak: RSS MiB start ${rss.start.toFixed(0)}, after first pass ${rss.firstPass.toFixed(0)}, middle ${rss.middle.toFixed(0)}, end ${rss.end.toFixed(0)}; ` +
         `growth after the first pass ${(growth * 100).toFixed(1)}% (limit ${MAX_RSS_GROWTH * 100}%)`,
     );
-    await client.connection.sendRequest('shutdown');
-    await client.connection.sendNotification('exit');
+    await stopServer(client);
     if (growth > MAX_RSS_GROWTH) {
       console.error('soak: RSS kept growing after the first pass');
       process.exitCode = 1;

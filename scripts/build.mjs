@@ -18,13 +18,21 @@ const dist = join(root, 'dist');
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
 
-/** @type {{ source: string, output: string, executable?: boolean, external?: string[] }[]} */
+/**
+ * `lean`: the bundle must not contain TypeScript (ts-morph): it is loaded at start, and the TS front
+ * end (typescript-frontend.js) is required lazily, only when a workspace has TS/JS files to parse.
+ * @type {{ source: string, output: string, executable?: boolean, external?: string[], lean?: boolean, minify?: boolean }[]}
+ */
 const entries = [
-  { source: 'client/src/extension.ts', output: 'client.js', external: ['vscode'] },
-  { source: 'server/src/lsp/server.ts', output: 'server.js' },
-  { source: 'server/src/cli/main.ts', output: 'cli.js', executable: true },
-  { source: 'server/src/python/scan-worker.ts', output: 'scan-worker.js' },
-  { source: 'bench/scan.ts', output: 'bench.js' },
+  { source: 'client/src/extension.ts', output: 'client.js', external: ['vscode'], lean: true },
+  { source: 'server/src/lsp/server.ts', output: 'server.js', lean: true },
+  { source: 'server/src/cli/main.ts', output: 'cli.js', executable: true, lean: true },
+  { source: 'server/src/python/scan-worker.ts', output: 'scan-worker.js', lean: true },
+  // TypeScript (through ts-morph) is ~10 MB of JavaScript: minified, and loaded only when needed.
+  { source: 'server/src/typescript/frontend.ts', output: 'typescript-frontend.js', minify: true },
+  { source: 'server/src/typescript/scan-worker.ts', output: 'ts-scan-worker.js', lean: true },
+  // Ruff's WASM build loads its .wasm from its own folder: it stays in node_modules (a devDependency).
+  { source: 'bench/scan.ts', output: 'bench.js', external: ['@astral-sh/ruff-wasm-nodejs'] },
   { source: 'bench/parse-worker.ts', output: 'bench-parse-worker.js' },
 ];
 
@@ -42,10 +50,13 @@ function buildOptions(entry) {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    sourcemap: 'linked',
-    minify: false,
+    sourcemap: entry.minify ? false : 'linked',
+    minify: entry.minify ?? false,
+    metafile: entry.lean ?? false,
     // tsx is only asked for when running from sources (tests), never from a bundle.
-    external: [...(entry.external ?? []), 'tsx', 'tsx/*'],
+    // The TS front end is required by typescript/load.ts at run time, from its own bundle beside
+    // this one (or from sources under tsx): never inlined into the bundle that loads it.
+    external: [...(entry.external ?? []), 'tsx', 'tsx/*', './typescript-frontend.js', './frontend'],
     // The ESM build of web-tree-sitter reads import.meta.url, which esbuild empties in a CJS
     // bundle: the bundle would die at start ("createRequire ... Received undefined"). Its CJS
     // build has no such problem.
@@ -53,6 +64,11 @@ function buildOptions(entry) {
     banner: entry.executable ? { js: '#!/usr/bin/env node' } : undefined,
     logLevel: 'warning',
   };
+}
+
+/** Inputs of a bundle that come from ts-morph or typescript. */
+function typescriptInputs(metafile) {
+  return Object.keys(metafile?.inputs ?? {}).filter((input) => /node_modules\/(ts-morph|@ts-morph|typescript)\//.test(input));
 }
 
 function formatSize(bytes) {
@@ -101,6 +117,12 @@ async function main() {
   present.forEach((entry, index) => {
     const outfile = join(dist, entry.output);
     if (outcomes[index].status === 'rejected') {
+      failed.push(entry.source);
+      return;
+    }
+    const heavy = entry.lean ? typescriptInputs(outcomes[index].value.metafile) : [];
+    if (heavy.length > 0) {
+      console.error(`build: ${entry.output} bundles TypeScript (${heavy[0]}...): import it only from server/src/typescript/frontend.ts (see typescript/load.ts)`);
       failed.push(entry.source);
       return;
     }

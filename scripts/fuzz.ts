@@ -1,20 +1,21 @@
 /**
  * The long fuzz run: `npm run fuzz -- --seconds 300 [--seed 1] [--corpus DIR]`.
  *
- * Mutates Python texts with the seeded mutators of the robustness tests (test/robustness) and
+ * Mutates Python and TS/JS texts with the seeded mutators of the robustness tests (test/robustness) and
  * analyses each mutant through the real engine as an open document, for as long as asked. For
  * every mutant it checks that analyze does not throw, that every finding, related location and fix
  * lies inside the document, that each fix applies cleanly (in range, no overlap), keeps the file's
- * line endings and adds no syntax error. The seed texts are the rule fixtures, plus the `.py` files
- * of `--corpus` (e.g. the bench corpus, the Python standard library) when given.
+ * line endings and adds no syntax error. The seed texts are the rule fixtures (Python and TS/JS, each
+ * analysed as an open document of its own extension), plus the `.py` files of `--corpus` (e.g. the bench corpus, the Python standard library) when given.
  *
  * Prints one line per failure with the seed that reproduces it, and a summary; exits 1 on any.
  */
 import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectPythonFiles } from '../bench/corpus';
-import { fixturePythonTexts, type SeedText } from '../test/robustness/corpus';
-import { createDocumentHarness, findingProblems } from '../test/robustness/harness';
+import { fixturePythonTexts, fixtureTypeScriptTexts, type SeedText } from '../test/robustness/corpus';
+import { createDocumentHarness, findingProblems, type DocumentHarness } from '../test/robustness/harness';
 import { mutate, SeededRandom } from '../test/robustness/random';
 
 /** Corpus files above this are left out: each mutant is re-analysed, and big files make few mutants. */
@@ -55,8 +56,8 @@ async function main(): Promise<void> {
   }
   const seconds = positiveInteger(parsed.values.seconds, 'seconds', 60);
   const firstSeed = positiveInteger(parsed.values.seed, 'seed', 1);
-  const seeds = [...fixturePythonTexts(), ...(parsed.values.corpus ? corpusTexts(parsed.values.corpus) : [])];
-  if (seeds.length === 0) usage('no Python files to start from');
+  const seeds = [...fixturePythonTexts(), ...fixtureTypeScriptTexts(), ...(parsed.values.corpus ? corpusTexts(parsed.values.corpus) : [])];
+  if (seeds.length === 0) usage('no source files to start from');
 
   let unhandled = 0;
   process.on('unhandledRejection', (reason) => {
@@ -64,7 +65,13 @@ async function main(): Promise<void> {
     console.error(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
   });
 
-  const harness = await createDocumentHarness();
+  // One open document per extension: the extension picks the language (and ESM for `.mjs`...).
+  const harnesses = new Map<string, DocumentHarness>();
+  const harnessFor = async (name: string): Promise<DocumentHarness> => {
+    const ext = extname(name) || '.py';
+    if (!harnesses.has(ext)) harnesses.set(ext, await createDocumentHarness(`app${ext}`));
+    return harnesses.get(ext)!;
+  };
   const deadline = performance.now() + seconds * 1000;
   let mutants = 0;
   let crashes = 0;
@@ -80,6 +87,7 @@ async function main(): Promise<void> {
     const { text, steps } = mutate(source.text, random, 4);
     const label = `seed ${seed}: ${source.name} after ${steps.join(', ')}`;
     const started = performance.now();
+    const harness = await harnessFor(source.name);
     try {
       const findings = await harness.analyzeText(text);
       const problems = findingProblems(harness.file, text, findings, { checkSyntax: true });
@@ -99,7 +107,7 @@ async function main(): Promise<void> {
       nextProgress += PROGRESS_EVERY_MS;
     }
   }
-  await harness.dispose();
+  for (const harness of harnesses.values()) await harness.dispose();
 
   for (const failure of failures.slice(0, MAX_REPORTED_FAILURES)) console.log(`FAIL ${failure}`);
   if (failures.length > MAX_REPORTED_FAILURES) console.log(`... and ${failures.length - MAX_REPORTED_FAILURES} more`);

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { collectPythonFiles, STDLIB_EXCLUDES } from '../../bench/corpus';
+import { collectPythonFiles, collectSourceFiles, MAX_TS_CORPUS_FILE_BYTES, STDLIB_EXCLUDES, tsBundleExcludes } from '../../bench/corpus';
 import { balance } from '../../bench/floor';
 
 describe('bench corpus', () => {
@@ -32,6 +32,35 @@ describe('bench corpus', () => {
   it('leaves out the extra excludes (site-packages for the stdlib corpus)', () => {
     const files = collectPythonFiles(root, STDLIB_EXCLUDES).map((file) => relative(root, file.path));
     assert.deepEqual(files, ['big.py', 'pkg/small.py']);
+  });
+});
+
+describe('bench TS/JS corpus', () => {
+  const root = mkdtempSync(join(tmpdir(), 'forkguard-bench-ts-corpus-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const write = (path: string, bytes: number): void => {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), 'x'.repeat(bytes));
+  };
+  write('pkg/index.js', 30);
+  write('pkg/lib/util.ts', 20);
+  write('pkg/lib/util.d.ts', 10);
+  write('pkg/dist/bundle.js', 10);
+  write('pkg/lib/[generated].js', MAX_TS_CORPUS_FILE_BYTES + 1);
+  write('pkg/README.md', 10);
+
+  it('lists TS/JS sources without .d.ts files and default excludes, and leaves bundles out by name', () => {
+    const all = collectSourceFiles(root, 'ts');
+    assert.deepEqual(
+      all.map((file) => relative(root, file.path)),
+      ['pkg/lib/[generated].js', 'pkg/index.js', 'pkg/lib/util.ts'],
+    );
+    const bundles = tsBundleExcludes(root, all);
+    assert.deepEqual(bundles, ['pkg/lib/\\[generated\\].js'], 'special characters escaped: the glob matches only this file');
+    assert.deepEqual(
+      collectSourceFiles(root, 'ts', bundles).map((file) => relative(root, file.path)),
+      ['pkg/index.js', 'pkg/lib/util.ts'],
+    );
   });
 });
 

@@ -9,18 +9,22 @@
  * cross-file edit (check 4) uses the other fixture case than the quick fix (check 3).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser, type Browser } from './lib/browser';
 import { installExtension, prepareProfile, startCodeServer, type CodeServer } from './lib/codeServer';
 import { createFixtureWorkspace, engineFindings, expectedFixedText, type ExpectedFinding } from './lib/fixtureWorkspace';
-import { requireE2eTools, SCREENSHOTS_DIR, VSIX_PATH } from './lib/paths';
+import { REPO_ROOT, requireE2eTools, SCREENSHOTS_DIR, VSIX_PATH } from './lib/paths';
 import { check, FailureTracker, freshRunDir } from './lib/run';
 import { waitFor, Workbench } from './lib/workbench';
 
 /** Pinned here, independently of the engine: the fixtures' `# expect: FG001` lines. */
 const EXPECTED_LOCATIONS = ['app/main.py:12 FG001', 'conductor/main.py:16 FG001'];
+
+/** Check 8's TypeScript file: an FG001 TS fixture case, its `// expect: FG001` on line 10. */
+const TS_CASE = join(REPO_ROOT, 'server', 'src', 'rules', 'fg001-pool-before-fork', 'fixtures', 'typescript', 'esm-pg-pool-top-level');
+const TS_EXPECTED_LOCATION = 'web/server.ts:10 FG001';
 
 describe('ForkGuard in a real VS Code (code-server 4.100.3, packaged .vsix)', () => {
   const tracker = new FailureTracker();
@@ -182,6 +186,22 @@ describe('ForkGuard in a real VS Code (code-server 4.100.3, packaged .vsix)', ()
     await waitFor(hazard.first(), 'the FG001 hazard row for conductor/main.py');
     assert.match(await hazard.first().innerText(), /conductor\/main\.py:\d+ warning .*is alive when/);
   });
+  // Last: the TS file appears on disk now (the file watcher and Quick Open pick it up), so the
+  // counts the checks above pin are not changed by it.
+  check('8. a TypeScript file shows the FG001 squiggle on cluster.fork(), and its hover the message and rule code', '8-typescript', tracker, screenshot, async () => {
+    mkdirSync(join(workspace, 'web'), { recursive: true });
+    for (const file of ['server.ts', 'types.d.ts', 'package.json']) writeFileSync(join(workspace, 'web', file), readFileSync(join(TS_CASE, file)));
+    const expected = engineFindings(workspace).find((f) => f.file === 'web/server.ts' && f.rule === 'FG001');
+    assert.equal(expected && `${expected.file}:${expected.line} ${expected.rule}`, TS_EXPECTED_LOCATION, 'the engine (CLI) no longer reports the TS fixture\'s FG001');
+    await ui().openFile('web/server.ts');
+    await waitFor(ui().squiggles().first(), 'a squiggle in web/server.ts', 30_000, 'attached');
+    const forkCall = await ui().textBox(ui().editorLine('cluster.fork();'), expected!.column - 1, expected!.endColumn - expected!.column);
+    // Waits for this finding's own text: check 1's FG001 hover may still be in the page, hidden.
+    const hover = await ui().hoverText(forkCall, expected!.message.slice(0, 40));
+    assert.ok(hover.includes(expected!.message), `the hover shows the message:\n${hover}`);
+    assert.match(hover, /forkguard\s*\(?\s*FG001\b/i, `the hover shows the source and rule code:\n${hover}`);
+  });
+
   it('7. the suppression comment is highlighted by the grammar', {
     skip: 'covered by test/grammar/grammar.test.ts (vscode-tmgrammar-test token scopes, part of `npm test`; also `npm run test:grammar`)',
   }, () => {});

@@ -21,10 +21,17 @@ export const FIXED_FOLDER = '.fixed';
 /** Source files whose comments are read for expectations, by the language folder they sit in. */
 const SOURCE_EXTENSIONS: Record<string, string[]> = {
   python: ['.py', '.conf', '.ini'],
+  typescript: ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'],
 };
 
+/** Declaration files (`types.d.ts` shims of third-party modules) hold types only: never sources. */
+const DECLARATION_FILE = /\.d\.[cm]?ts$/;
+
+/** Files whose comments start with `//` (TS/JS) rather than `#`. */
+const SLASH_COMMENT_FILE = /\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
+
 export interface FixtureCase {
-  /** Language folder: `python`. */
+  /** Language folder: `python` or `typescript`. */
   language: string;
   /**
    * Rule id the case is about, from its rule folder: `fg001-pool-before-fork` -> `FG001`. A folder
@@ -96,24 +103,28 @@ export function listFiles(dir: string, options: { includeDotFolders?: boolean } 
 /** The source files of a case's workspace (its `.fixed` folder excluded). */
 export function caseSourceFiles(fixture: FixtureCase): string[] {
   const extensions = SOURCE_EXTENSIONS[fixture.language] ?? [];
-  return listFiles(fixture.dir).filter((file) => extensions.some((ext) => file.endsWith(ext)));
+  return listFiles(fixture.dir).filter((file) => extensions.some((ext) => file.endsWith(ext)) && !DECLARATION_FILE.test(file));
 }
 
 const EXPECT_COMMENT = /#\s*expect:\s*(.*)$/;
+const SLASH_EXPECT_COMMENT = /\/\/\s*expect:\s*(.*)$/;
 const RULE_ID = /^[A-Z]{2}\d{3}$/;
 
 /**
- * Reads `# expect: FG001` trailing comments (several findings on one line: `FG001, FG001`).
- * `line` is 1-based. Throws on a malformed expectation so a typo cannot silently expect nothing.
+ * Reads `# expect: FG001` trailing comments (`// expect: FG001` in TS/JS files; several findings
+ * on one line: `FG001, FG001`). `line` is 1-based. Throws on a malformed expectation so a typo
+ * cannot silently expect nothing.
  */
 export function parseExpectations(file: string, text: string): ExpectedFinding[] {
   const expected: ExpectedFinding[] = [];
+  const comment = SLASH_COMMENT_FILE.test(file) ? SLASH_EXPECT_COMMENT : EXPECT_COMMENT;
+  const example = SLASH_COMMENT_FILE.test(file) ? '// expect: FG001[, FG001...]' : '# expect: FG001[, FG001...]';
   splitLines(text).forEach((lineText, index) => {
-    const match = EXPECT_COMMENT.exec(lineText);
+    const match = comment.exec(lineText);
     if (!match) return;
     for (const code of match[1].split(',').map((part) => part.trim())) {
       if (!RULE_ID.test(code)) {
-        throw new Error(`${file}:${index + 1}: malformed expectation "${match[0]}" (want "# expect: FG001[, FG001...]")`);
+        throw new Error(`${file}:${index + 1}: malformed expectation "${match[0]}" (want "${example}")`);
       }
       expected.push({ rule: code, file, line: index + 1 });
     }

@@ -65,4 +65,31 @@ describe('DiagnosticsPublisher', () => {
     publisher.publish(new Map([['file:///b.py', [diagnostic('z')]]]));
     assert.deepEqual(sent, [['file:///a.py', []]], 'a file absent from the analysis is cleared');
   });
+
+  it('publishes every new version of an open document, even with unchanged diagnostics, with its version', () => {
+    const sent: Array<[string, string[], number | undefined]> = [];
+    const publisher = new DiagnosticsPublisher((uri, diagnostics, version) => sent.push([uri, diagnostics.map((d) => d.message), version]));
+    const versions = new Map<string, number>([['file:///open.py', 1], ['file:///empty.py', 4]]);
+    const analysis = () =>
+      new Map([
+        ['file:///open.py', [diagnostic('x')]],
+        ['file:///empty.py', []],
+        ['file:///closed.py', [diagnostic('y')]],
+      ]);
+    publisher.publish(analysis(), (uri) => versions.get(uri));
+    assert.deepEqual(sent, [
+      ['file:///open.py', ['x'], 1],
+      ['file:///empty.py', [], 4],
+      ['file:///closed.py', ['y'], undefined],
+    ]);
+
+    sent.length = 0;
+    publisher.publish(analysis(), (uri) => versions.get(uri));
+    assert.deepEqual(sent, [], 'the same versions and diagnostics: nothing to send');
+
+    sent.length = 0;
+    versions.set('file:///open.py', 2);
+    publisher.publish(analysis(), (uri) => versions.get(uri));
+    assert.deepEqual(sent, [['file:///open.py', ['x'], 2]], 'a new version is published though its diagnostics did not change');
+  });
 });

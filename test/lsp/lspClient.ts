@@ -22,28 +22,33 @@ export interface LspTestClient {
   child: ChildProcess;
   /** Latest diagnostics per URI. */
   diagnostics: Map<string, Diagnostic[]>;
+  /** Document version the latest diagnostics of each URI were published for (undefined: none given). */
+  diagnosticVersions: Map<string, number | undefined>;
   progressMessages: string[];
   statuses: Array<{ findings: number; files: number; scanning: boolean; byRule: Record<string, number> }>;
   /** Messages the server popped up (window/showMessageRequest). */
   warnings: string[];
   logs: string[];
   /** Resolves with the diagnostics of `uri` once `accept` holds for them (checked on each publish). */
-  waitForDiagnostics(uri: string, accept: (diagnostics: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
+  waitForDiagnostics(uri: string, accept: (diagnostics: Diagnostic[], version: number | undefined) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   /** Resolves with the exit code once the server process ends. */
   exited: Promise<number | null>;
 }
 
-export function startServer(): LspTestClient {
-  if (!existsSync(SERVER_BUNDLE)) throw new Error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** `bundle`: the server to start (the benchmark, itself bundled into dist/, passes its own path). */
+export function startServer(bundle = SERVER_BUNDLE): LspTestClient {
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first`);
+  const child = spawn(process.execPath, [bundle, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const diagnostics = new Map<string, Diagnostic[]>();
+  const diagnosticVersions = new Map<string, number | undefined>();
   const waiters: Array<() => void> = [];
   const client: LspTestClient = {
     connection,
     child,
     diagnostics,
+    diagnosticVersions,
     progressMessages: [],
     statuses: [],
     warnings: [],
@@ -56,7 +61,7 @@ export function startServer(): LspTestClient {
         }, timeoutMs);
         const check = () => {
           const current = diagnostics.get(uri);
-          if (current === undefined || !accept(current)) return false;
+          if (current === undefined || !accept(current, diagnosticVersions.get(uri))) return false;
           clearTimeout(timer);
           resolve(current);
           return true;
@@ -68,6 +73,7 @@ export function startServer(): LspTestClient {
 
   connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
     diagnostics.set(params.uri, params.diagnostics);
+    diagnosticVersions.set(params.uri, params.version);
     for (const waiter of [...waiters]) waiter();
   });
   connection.onNotification('$/progress', (params: { value: { kind: string; message?: string } }) => {

@@ -43,6 +43,42 @@ describe('AnalysisScheduler', () => {
     assert.equal(published, 1);
   });
 
+  it('analyses an edit at once when idle, without waiting out the debounce', async () => {
+    let runs = 0;
+    const scheduler = new AnalysisScheduler(async () => void runs++, unexpected, 10_000);
+    scheduler.scheduleSoon();
+    assert.equal(runs, 0, 'not before the change has been applied (the next turn of the event loop)');
+    await sleep(50);
+    assert.equal(runs, 1);
+    assert.equal(scheduler.busy, false);
+    scheduler.dispose();
+  });
+
+  it('debounces edits that arrive while an analysis runs, then runs the newest once', async () => {
+    const started: number[] = [];
+    const tokens: CancellationToken[] = [];
+    const scheduler = new AnalysisScheduler(
+      async (token) => {
+        started.push(performance.now());
+        tokens.push(token);
+        await sleep(30);
+      },
+      unexpected,
+      60,
+    );
+    scheduler.scheduleSoon();
+    await sleep(10);
+    assert.equal(started.length, 1, 'the first edit after a pause starts at once');
+    scheduler.scheduleSoon();
+    scheduler.scheduleSoon();
+    const lastEdit = performance.now();
+    assert.equal(tokens[0].isCancellationRequested, true, 'an edit cancels the analysis in flight');
+    await scheduler.idle();
+    assert.equal(started.length, 2, 'the burst is analysed once');
+    assert.ok(started[1] - lastEdit >= 55, `the burst waited out the debounce (${(started[1] - lastEdit).toFixed(0)} ms)`);
+    assert.equal(tokens[1].isCancellationRequested, false);
+  });
+
   it('reports a failing analysis and keeps working', async () => {
     const errors: unknown[] = [];
     let calls = 0;

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 const root = join(__dirname, '..', '..');
 
 /** The runtime bundles; each is in the package whenever the build produced it. */
-const BUNDLES = ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/scan-worker.js'];
+const BUNDLES = ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/scan-worker.js', 'dist/typescript-frontend.js', 'dist/ts-scan-worker.js'];
 const ALWAYS = [
   'package.json',
   'README.md',

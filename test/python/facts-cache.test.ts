@@ -6,6 +6,7 @@ import { before, describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { extractFactsFromText } from '../../server/src/python/extract';
 import { FactsCache } from '../../server/src/python/facts-cache';
+import { packFacts } from '../../server/src/python/facts-codec';
 import { initPython } from '../../server/src/python/parser';
 
 before(() => initPython());
@@ -29,6 +30,44 @@ describe('FactsCache', () => {
     assert.deepEqual(reader.get(hash), facts);
     assert.equal(reader.get(FactsCache.hash('other')), undefined);
     assert.deepEqual(fs.readdirSync(dir).filter((name) => name.endsWith('.tmp')), []);
+  });
+
+  it('writes the encoded form given with put as it is, instead of encoding the facts again', async () => {
+    const dir = tempDir();
+    const facts = await extractFactsFromText('import os\nos.fork()\n');
+    const other = await extractFactsFromText('x = make_pool()\n');
+    const writer = new FactsCache(dir);
+    writer.put('a', facts, JSON.stringify(packFacts(facts)));
+    // A mismatched encoded form shows which one flush writes (callers must not do this).
+    writer.put('b', facts, JSON.stringify(packFacts(other)));
+    await writer.flush();
+    const reader = new FactsCache(dir);
+    assert.deepEqual(reader.get('a'), facts);
+    assert.deepEqual(reader.get('b'), other);
+  });
+
+  it('preloads the pack off the main thread, and gets facts without it as well', async () => {
+    const dir = tempDir();
+    const facts = await extractFactsFromText('import os\nos.fork()\n');
+    const writer = new FactsCache(dir);
+    writer.put('a', facts);
+    await writer.flush();
+    const preloaded = new FactsCache(dir);
+    await preloaded.preload();
+    assert.deepEqual(preloaded.get('a'), facts);
+    const notWaited = new FactsCache(dir);
+    const loading = notWaited.preload();
+    assert.deepEqual(notWaited.get('a'), facts); // read synchronously; the preload then changes nothing
+    await loading;
+    assert.deepEqual(notWaited.get('a'), facts);
+    fs.writeFileSync(writer.packFile!, 'not gzip at all');
+    const messages: string[] = [];
+    const corrupt = new FactsCache(dir, (message) => messages.push(message));
+    await corrupt.preload();
+    assert.equal(corrupt.get('a'), undefined);
+    assert.equal(messages.length, 1);
+    assert.match(messages[0], /ignoring the facts cache .* it will be rebuilt/);
+    await new FactsCache(path.join(dir, 'missing')).preload(); // no pack yet: nothing to say
   });
 
   it('logs a corrupt pack once and starts empty', async () => {

@@ -89,6 +89,16 @@ describe('facts codec', () => {
     assert.equal(inner.stmt, outer.stmt);
   });
 
+  it('shares equal positions across files, and keeps positions it cannot share exact', async () => {
+    const first = roundTrip(await extractFactsFromText('import os\nos.fork()\n'));
+    const second = roundTrip(await extractFactsFromText('import sys\nos.fork(1)\n'));
+    assert.equal(first.scopes[0].events[1].range.start, second.scopes[0].events[1].range.start); // 1:0 in both
+    assert.notEqual(first.scopes[0].events[1].range.end, second.scopes[0].events[1].range.end); // 1:9 and 1:10
+    const longLine = `x = f(${'a'.repeat(5000)}, g())\n`;
+    const wide = roundTrip(await extractFactsFromText(longLine));
+    assert.deepEqual(wide, await extractFactsFromText(longLine));
+  });
+
   it('rejects malformed input with a FactsCodecError, never another error', () => {
     const good = packFacts({ version: 1, eol: '\n', lineCount: 1, syntaxErrors: [], scopes: [], classes: [], suppressions: [], importInsertLine: 0 });
     const bad: unknown[] = [

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { unpackFacts } from '../../server/src/python/facts-codec';
 import { extractMany } from '../../server/src/python/scan-pool';
 
 const files = Array.from({ length: 40 }, (_, i) => ({
@@ -11,8 +12,12 @@ describe('extractMany', () => {
   it('gives the same facts with worker threads as on the calling thread', async () => {
     const progress: number[] = [];
     const inThread = await extractMany(files, { threads: 0 });
-    const inWorkers = await extractMany(files, { threads: 2, onProgress: (done, total) => progress.push(done / total) });
+    const encoded = new Map<string, string>();
+    const inWorkers = await extractMany(files, { threads: 2, encoded, onProgress: (done, total) => progress.push(done / total) });
     assert.equal(inWorkers.size, 40);
+    // What the workers sent, for the cache to store without encoding again: the same facts.
+    assert.equal(encoded.size, 40);
+    for (const [file, json] of encoded) assert.deepEqual(unpackFacts(JSON.parse(json)), inWorkers.get(file), file);
     assert.deepEqual([...inWorkers.keys()].sort(), [...inThread.keys()].sort());
     for (const [file, facts] of inThread) assert.deepEqual(inWorkers.get(file), facts, file);
     assert.equal(progress[progress.length - 1], 1);

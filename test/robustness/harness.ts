@@ -1,5 +1,5 @@
 /**
- * Analyses arbitrary Python text through the real engine (an open document in a one-file
+ * Analyses arbitrary Python or TS/JS text through the real engine (an open document in a one-file
  * workspace) and checks what must hold whatever the text: analyze does not throw, every finding,
  * related location and fix edit of the document lies inside it, and each fix applies cleanly.
  * Shared by the robustness tests and `npm run fuzz`.
@@ -11,6 +11,8 @@ import { analyze } from '../../server/src/engine/analyze';
 import { Workspace } from '../../server/src/engine/workspace';
 import type { Finding, Range, SeveritySetting, TextEdit } from '../../server/src/model';
 import { extractFactsSync } from '../../server/src/python/extract';
+import { extractTsFacts } from '../../server/src/typescript/extract';
+import { isTsSourceFile } from '../../server/src/typescript/files';
 import { RULES } from '../../server/src/rules';
 import { applyTextEdits, splitLines } from '../helpers/fixtures';
 
@@ -27,9 +29,10 @@ export interface DocumentHarness {
   dispose(): Promise<void>;
 }
 
-export async function createDocumentHarness(): Promise<DocumentHarness> {
+/** `fileName`: the open document's name, whose extension picks the language (`app.ts`, `app.mjs`...). */
+export async function createDocumentHarness(fileName = 'app.py'): Promise<DocumentHarness> {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'forkguard-robust-')));
-  const file = join(root, 'app.py');
+  const file = join(root, fileName);
   const workspace = await Workspace.create({ roots: [root], cacheDir: null, threads: 0, editorSettings: { severity: ALL_RULES_ON } });
   await workspace.scan();
   let version = 0;
@@ -79,8 +82,9 @@ export function findingProblems(file: string, text: string, findings: Finding[],
         if (options.checkSyntax) {
           // Judged on valid files only: in a broken one, where the parser's recovery puts the error
           // moves with any insertion, and the count says nothing about the fix.
-          const after = extractFactsSync(fixed).syntaxErrors.length;
-          if (after > 0 && extractFactsSync(text).syntaxErrors.length === 0) problems.push(`${where} fix "${fix.title}": ${after} syntax errors after it, none before`);
+          const syntaxErrors = (source: string): number => (isTsSourceFile(file) ? extractTsFacts(source, file) : extractFactsSync(source)).syntaxErrors.length;
+          const after = syntaxErrors(fixed);
+          if (after > 0 && syntaxErrors(text) === 0) problems.push(`${where} fix "${fix.title}": ${after} syntax errors after it, none before`);
         }
       } catch (error) {
         problems.push((error as Error).message);

@@ -1,7 +1,7 @@
 /**
  * The server never executes workspace code or config: no `eval`, no `new Function`, no `require`
  * or `import()` of a computed path, no network module, and `git` (the only program it starts) runs
- * through execFile with an argument array, never a shell. Checked on the syntax trees of every
+ * through execFile or spawn with an argument array, never a shell. Checked on the syntax trees of every
  * source file the server and CLI bundles are built from (server/src), so a comment or a string
  * that mentions these names does not count, and a call written any way does.
  */
@@ -15,7 +15,7 @@ import ts from 'typescript';
 const SERVER_SOURCES = join(__dirname, '..', '..', 'server', 'src');
 const NETWORK_MODULES = new Set(['http', 'https', 'http2', 'net', 'tls', 'dgram', 'dns', 'undici', 'ws']);
 /** child_process functions that take a file and an argument array and use no shell unless asked. */
-const ARGUMENT_ARRAY_FUNCTIONS = new Set(['execFile', 'execFileSync']);
+const ARGUMENT_ARRAY_FUNCTIONS = new Set(['execFile', 'execFileSync', 'spawn']);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -42,11 +42,12 @@ function unsafeConstructs(file: string): string[] {
       if (NETWORK_MODULES.has(name)) report(node, `imports the network module ${node.moduleSpecifier.text}`);
       if (name === 'child_process' && ts.isImportDeclaration(node)) {
         const bindings = node.importClause?.namedBindings;
-        if (!bindings || !ts.isNamedImports(bindings) || node.importClause?.name) report(node, 'imports child_process as a whole (import only execFile)');
+        if (!bindings || !ts.isNamedImports(bindings) || node.importClause?.name) report(node, 'imports child_process as a whole (import only execFile or spawn)');
         else {
           for (const element of bindings.elements) {
+            if (element.isTypeOnly) continue; // a type runs nothing
             const imported = (element.propertyName ?? element.name).text;
-            if (!ARGUMENT_ARRAY_FUNCTIONS.has(imported)) report(element, `imports child_process.${imported} (only execFile/execFileSync take argument arrays without a shell)`);
+            if (!ARGUMENT_ARRAY_FUNCTIONS.has(imported)) report(element, `imports child_process.${imported} (only execFile/execFileSync/spawn take argument arrays without a shell)`);
             childProcessNames.add(element.name.text);
           }
         }
@@ -102,7 +103,7 @@ test('the checker itself catches each construct (so an empty answer above means 
     assert.deepEqual(
       unsafeConstructs(probe).map((problem) => problem.replace(/^.*?:(\d+) /, '$1 ')),
       [
-        '1 imports child_process.exec (only execFile/execFileSync take argument arrays without a shell)',
+        '1 imports child_process.exec (only execFile/execFileSync/spawn take argument arrays without a shell)',
         '2 imports the network module node:http',
         '3 eval()',
         '4 new Function',

@@ -5,11 +5,13 @@
  * has its preferred fixes applied, compared with `.fixed/` text for text, and re-analysed clean.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { AnalysisResult } from '../../server/src/engine/api';
 import type { Finding, SeveritySetting } from '../../server/src/model';
+import { fixedTypeScriptProblems } from '../helpers/fixed-typescript';
 import {
   applyPreferredFixes,
   applyTextEdits,
@@ -80,6 +82,10 @@ async function checkPreferredFixes(fixture: FixtureCase, fixedDir: string, scrat
   }
 
   for (const [path, text] of changed) writeFileSync(join(scratch, path), text);
+  if (fixture.language === 'typescript') {
+    const problems = fixedTypeScriptProblems(scratch, [...changed.keys()]);
+    if (problems.length > 0) assert.fail(`the fixed files do not parse or type-check:\n${problems.join('\n')}`);
+  }
   const after = await analyzeFolder(fixture, scratch);
   const mismatch = describeFindingMismatch([], toActualFindings(scratch, findingsOfRule(after, fixture.rule)));
   if (mismatch) assert.fail(`after applying the preferred fixes the workspace is not clean:\n${mismatch}`);
@@ -134,6 +140,51 @@ describe('fixture harness', () => {
 
   test('rejects a malformed expectation instead of expecting nothing', () => {
     assert.throws(() => parseExpectations('a.py', 'os.fork()  # expect: fg1\n'), /a\.py:1: malformed expectation/);
+  });
+
+  test('reads // expect: in TS/JS files, and not # expect: there', () => {
+    const text = "cluster.fork(); // expect: FG001\nconst s = '# expect: FG002';\nnew Pool(); new Pool(); // expect: FG001, FG001\n";
+    for (const file of ['a.ts', 'a.tsx', 'a.js', 'a.jsx', 'a.mjs', 'a.cjs', 'a.mts', 'a.cts']) {
+      assert.deepEqual(parseExpectations(file, text), [
+        { rule: 'FG001', file, line: 1 },
+        { rule: 'FG001', file, line: 3 },
+        { rule: 'FG001', file, line: 3 },
+      ]);
+    }
+    assert.throws(() => parseExpectations('a.ts', 'fork(); // expect: FG1\n'), /a\.ts:1: malformed expectation "\/\/ expect: FG1" \(want "\/\/ expect: FG001/);
+  });
+
+  test('TS fixes: the fixed files must re-parse and type-check against the case\'s .d.ts shims', () => {
+    const root = mkdtempSync(join(tmpdir(), 'forkguard-harness-ts-'));
+    try {
+      const write = (file: string, text: string) => {
+        mkdirSync(dirname(join(root, file)), { recursive: true });
+        writeFileSync(join(root, file), text);
+      };
+      write('types.d.ts', "declare module 'pg' {\n  export class Pool {\n    end(): Promise<void>;\n  }\n}\n");
+      write('package.json', '{ "type": "module" }');
+      write('server.ts', "import cluster from 'node:cluster';\nimport { Pool } from 'pg';\nconst pool = new Pool();\nawait pool.end();\ncluster.fork();\n");
+      write('broken.ts', "import { Pool } from 'pg';\nconst pool = new Pool();\nawait pool.close();\n");
+      write('unparsable.js', 'const x = (;\n');
+      assert.deepEqual(fixedTypeScriptProblems(root, ['server.ts', 'types.d.ts']), []);
+      assert.deepEqual(fixedTypeScriptProblems(root, ['broken.ts']), ["broken.ts:3:12 TS2339 Property 'close' does not exist on type 'Pool'."]);
+      assert.deepEqual(fixedTypeScriptProblems(root, ['unparsable.js']), ['unparsable.js:1:12 syntax error after the fix']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('.d.ts shims are not case sources', () => {
+    const root = mkdtempSync(join(tmpdir(), 'forkguard-harness-dts-'));
+    try {
+      writeFileSync(join(root, 'types.d.ts'), 'declare const x: number; // expect: FG001\n');
+      writeFileSync(join(root, 'main.ts'), 'fork(); // expect: FG001\n');
+      const fixture = { language: 'typescript', rule: 'FG001', name: 'inline', dir: root };
+      assert.deepEqual(caseSourceFiles(fixture), ['main.ts']);
+      assert.deepEqual(readCaseExpectations(fixture), [{ rule: 'FG001', file: 'main.ts', line: 1 }]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('reports missing and unexpected findings with messages', () => {

@@ -1,14 +1,23 @@
 /**
  * analyze: runs every enabled rule over the workspace's program model and returns findings per
  * file, after severities and suppressions, in a deterministic order.
+ *
+ * Incremental: the Python rules' findings (python-rules.ts) and each file's last step
+ * (file-findings.ts) are kept between analyses of one workspace and recomputed only for what
+ * changed since the previous analysis.
  */
-import { compareFindings, type CancellationToken, type Finding, type SeveritySetting, type SuppressionComment } from '../model';
+import type { CancellationToken, Finding, SeveritySetting, SuppressionComment } from '../model';
 import { RULES } from '../rules';
 import type { Rule } from '../rules/types';
 import type { AnalysisResult } from './api';
 import { configFileSuppressions } from './config-files';
-import { applySuppressions, suppressionFix, UNUSED_SUPPRESSION_RULE } from './suppressions';
+import { UNUSED_SUPPRESSION_RULE } from './suppressions';
+import { runTypeScriptRules } from './analyze-typescript';
+import { FileFindingsCache } from './file-findings';
+import { runPythonRules } from './python-rules';
 import type { Workspace } from './workspace';
+
+const fileFindings = new WeakMap<Workspace, FileFindingsCache>();
 
 export class AnalysisCancelled extends Error {
   constructor() {
@@ -25,28 +34,40 @@ export async function analyze(workspace: Workspace, options: { token?: Cancellat
   // Config files are analysed too (FG002 reads database URLs in them): each gets an entry.
   for (const file of [...configFiles.keys()].sort()) byFile.set(file, []);
 
-  for (const rule of RULES) {
-    const severity = severityOf(rule, config.severity);
-    if (severity === 'off' || !rule.checkPython) continue;
-    if (options.token?.isCancellationRequested) throw new AnalysisCancelled();
-    for (const finding of rule.checkPython({ program, config, configFiles })) {
-      byFile.get(finding.file)?.push({ ...finding, severity });
-    }
-    await yieldToEventLoop(); // lets the LSP message loop serve edits and cancellations between rules
-  }
+  await runPythonRules(program, config, configFiles, byFile, {
+    severityOf: (rule) => severityOf(rule, config.severity),
+    token: options.token,
+    cancelled: () => new AnalysisCancelled(),
+  });
+  await yieldToEventLoop(); // lets the LSP message loop serve edits and cancellations between languages
+  await runTypeScriptRules(workspace, byFile, { severityOf: (rule) => severityOf(rule, config.severity), token: options.token, cancelled: () => new AnalysisCancelled() });
 
   const unusedSeverity = config.severity[UNUSED_SUPPRESSION_RULE] ?? 'hint';
   const offRules = new Set(RULES.filter((rule) => severityOf(rule, config.severity) === 'off').map((rule) => rule.meta.id));
+  const settings = `${unusedSeverity}|${[...offRules].join(',')}`;
+  let cache = fileFindings.get(workspace);
+  if (!cache) fileFindings.set(workspace, (cache = new FileFindingsCache()));
   for (const [file, findings] of byFile) {
     const configText = configFiles.get(file);
-    const comments = withoutOffRules(configText !== undefined ? configFileSuppressions(configText) : (program.facts(file)?.suppressions ?? []), offRules);
-    const text = comments.length > 0 || findings.length > 0 ? workspace.text(file) : undefined;
-    let kept = comments.length > 0 ? applySuppressions(findings, comments, file, text) : findings;
-    if (unusedSeverity === 'off') kept = kept.filter((finding) => finding.rule !== UNUSED_SUPPRESSION_RULE);
-    else kept = kept.map((finding) => (finding.rule === UNUSED_SUPPRESSION_RULE ? { ...finding, severity: unusedSeverity } : finding));
-    if (text !== undefined) kept = kept.map((finding) => withSuppressionFix(finding, comments, text));
-    byFile.set(file, kept.sort(compareFindings));
+    const tsFacts = configText === undefined ? workspace.tsFacts(file) : undefined;
+    const facts = configText === undefined ? (tsFacts ?? program.facts(file)) : undefined;
+    // Most files: nothing found and no suppression comment, so nothing to do.
+    if (findings.length === 0 && configText === undefined && (facts?.suppressions.length ?? 0) === 0) continue;
+    byFile.set(
+      file,
+      cache.finish({
+        file,
+        findings,
+        source: configText ?? facts,
+        comments: () => withoutOffRules(configText !== undefined ? configFileSuppressions(configText) : (facts?.suppressions ?? []), offRules),
+        text: () => workspace.text(file),
+        commentLeader: tsFacts ? '//' : '#',
+        settings,
+        unusedSeverity,
+      }),
+    );
   }
+  cache.retain(new Set(byFile.keys()));
 
   return {
     findings: byFile,
@@ -70,11 +91,6 @@ function withoutOffRules(comments: SuppressionComment[], offRules: ReadonlySet<s
     const codes = comment.codes.filter((code) => !offRules.has(code.toUpperCase()));
     return codes.length > 0 ? [{ ...comment, codes }] : [];
   });
-}
-
-function withSuppressionFix(finding: Finding, comments: SuppressionComment[], text: string): Finding {
-  const fix = suppressionFix(finding, comments, text, '#');
-  return fix ? { ...finding, fixes: [...finding.fixes, fix] } : finding;
 }
 
 function yieldToEventLoop(): Promise<void> {

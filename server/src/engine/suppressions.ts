@@ -151,10 +151,18 @@ export function suppressionFix(finding: Finding, comments: SuppressionComment[],
     const at = { line, character: listed.range.end.character - 1 };
     return { title, edits: [{ file: finding.file, range: { start: at, end: at }, newText: `, ${finding.rule}` }], preferred: false, safe: true };
   }
-  const lineText = text.split(/\r\n|\r|\n/, line + 1)[line];
+  const lineText = linesOf(text)[line];
   // A line continued by a trailing backslash cannot take a comment: it would end the continuation.
   if (lineText === undefined || lineText.endsWith('\\')) return undefined;
   const at = { line, character: lineText.length };
   const newText = `  ${commentLeader} forkguard: ignore[${finding.rule}]`;
   return { title, edits: [{ file: finding.file, range: { start: at, end: at }, newText }], preferred: false, safe: true };
+}
+
+/** The last text split into lines: analyze asks for one file's findings in a row, so each file is split once, not once per finding. */
+let splitCache: { text: string; lines: string[] } | undefined;
+
+function linesOf(text: string): string[] {
+  if (splitCache?.text !== text) splitCache = { text, lines: text.split(/\r\n|\r|\n/) };
+  return splitCache.lines;
 }

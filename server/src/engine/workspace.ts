@@ -16,10 +16,17 @@ import { extractFactsFromText } from '../python/extract';
 import { initPython } from '../python/parser';
 import type { PyFacts } from '../python/facts';
 import { RULES } from '../rules';
+import type { TsFacts } from '../typescript/facts';
+import { TsDocument } from '../typescript/document';
+import { isTsSourceFile, TS_EXTENSIONS } from '../typescript/files';
+import { setTsFrontendCodeCache } from '../typescript/load';
+import type { TsProgram } from '../typescript/program';
+import { MIN_FILES_PER_WORKER } from '../typescript/scan-pool';
 import type { ScanOptions, TextChange, WorkspaceOptions } from './api';
 import { loadConfig } from './config';
 import { createPathFilter, discoverFiles } from './discover';
 import { CONFIG_FILE_EXTENSIONS, isServiceConfigFile, MAX_CONFIG_FILE_BYTES } from './config-files';
+import { TsFileIndex } from './ts-files';
 
 /** Files above this size are skipped (with a notice): generated code, vendored bundles. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -28,7 +35,8 @@ const MIN_FILES_FOR_WORKERS = 48;
 const PYTHON_EXTENSIONS = ['.py'];
 
 interface OpenDocument {
-  document: PythonDocument;
+  /** A Python document keeps its tree for incremental reparses; a TS/JS one re-extracts the file. */
+  document: PythonDocument | TsDocument;
   version: number;
 }
 
@@ -55,6 +63,8 @@ export class Workspace {
   /** Service config files (`*.conf`, `*.ini`) of the roots: path -> text (rules read settings from them). */
   private readonly serviceConfigs = new Map<string, string>();
   private readonly cache: FactsCache;
+  /** The TS/JS files: their program, facts cache and package.json files. */
+  private readonly ts: TsFileIndex;
   private readonly log: (message: string) => void;
 
   protected constructor(readonly options: WorkspaceOptions) {
@@ -62,6 +72,14 @@ export class Workspace {
     this.log = options.log ?? (() => undefined);
     const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
     this.cache = new FactsCache(cacheDir, this.log);
+    this.ts = new TsFileIndex(cacheDir, this.log);
+    // TypeScript compiles ~4x faster from V8's code cache: kept beside the facts caches.
+    setTsFrontendCodeCache(cacheDir, this.log);
+  }
+
+  /** The TS/JS program model the rules' TypeScript checkers read. */
+  get tsProgram(): TsProgram {
+    return this.ts.program;
   }
 
   /** Creates a workspace and loads its configuration (config problems become notices). */
@@ -92,10 +110,12 @@ export class Workspace {
 
   /** Discovers and indexes every source file of the roots (cached facts when unchanged). */
   async scan(options: ScanOptions = {}): Promise<void> {
+    // The facts pack unzips in the background while files are discovered and read.
+    const cacheLoaded = this.cache.preload();
     const { files, skipped } = await discoverFiles({
       roots: this.roots,
       exclude: this.config.exclude,
-      extensions: [...PYTHON_EXTENSIONS, ...CONFIG_FILE_EXTENSIONS],
+      extensions: [...PYTHON_EXTENSIONS, ...TS_EXTENSIONS, ...CONFIG_FILE_EXTENSIONS],
       maxFileBytes: MAX_FILE_BYTES,
       token: options.token,
       log: this.log,
@@ -106,8 +126,9 @@ export class Workspace {
     const configFiles = files.filter(isServiceConfigFile);
     this.serviceConfigs.clear();
     await this.readServiceConfigs(configFiles);
-    const pythonFiles = files.filter((file) => !isServiceConfigFile(file));
-    if (pythonFiles.length === 0 && configFiles.length === 0 && this.config.exclude.length > 0) {
+    const tsFiles = files.filter(isTsSourceFile);
+    const pythonFiles = files.filter((file) => PYTHON_EXTENSIONS.includes(path.extname(file)));
+    if (pythonFiles.length === 0 && tsFiles.length === 0 && configFiles.length === 0 && this.config.exclude.length > 0) {
       this.configNotices.push({ level: 'info', message: `no source files left after the exclude patterns ${JSON.stringify(this.config.exclude)}` });
     }
 
@@ -117,8 +138,13 @@ export class Workspace {
     }
 
     const texts = await readTexts(pythonFiles.filter((file) => !this.openDocuments.has(file)), (file, error) => this.noteSkipped(file, `unreadable (${error})`));
+    const tsTexts = await readTexts(tsFiles.filter((file) => !this.openDocuments.has(file)), (file, error) => this.noteSkipped(file, `unreadable (${error})`));
+    const pythonProgress = options.onProgress;
+    // One progress count over both languages: Python files first, then TS/JS ones.
+    options = { ...options, onProgress: pythonProgress && ((done, total) => pythonProgress(done, total + tsTexts.length)) };
     const toExtract: { path: string; text: string; hash: string }[] = [];
     let done = 0;
+    await cacheLoaded;
     for (const { path: file, text } of texts) {
       const hash = FactsCache.hash(text);
       const cached = this.cache.get(hash);
@@ -130,23 +156,34 @@ export class Workspace {
     if (options.token?.isCancellationRequested) return;
 
     const threads = toExtract.length >= MIN_FILES_FOR_WORKERS ? (this.options.threads ?? defaultThreads()) : 0;
+    // The workers' encoded facts go to the cache as they are: encoding them again costs a second.
+    const encoded = new Map<string, string>();
     const extracted = await extractMany(toExtract, {
       threads,
+      encoded,
       token: options.token,
       onProgress: (n) => options.onProgress?.(done + n, texts.length),
     });
     for (const { path: file, hash } of toExtract) {
       const facts = extracted.get(file);
       if (!facts) continue;
-      this.cache.put(hash, facts);
+      this.cache.put(hash, facts, encoded.get(file));
       this.program.setFile(file, facts);
     }
     await this.cache.flush();
+    if (options.token?.isCancellationRequested) return;
+
+    const tsThreads = tsTexts.length >= 2 * MIN_FILES_PER_WORKER ? (this.options.threads ?? defaultThreads()) : 0;
+    await this.ts.scan(tsTexts, new Set(tsFiles), this.roots, {
+      threads: tsThreads,
+      token: options.token,
+      onProgress: pythonProgress && ((done, total) => pythonProgress(texts.length + done, texts.length + total)),
+    });
   }
 
-  /** Absolute paths of the indexed source files, sorted. */
+  /** Absolute paths of the indexed source files (Python and TS/JS), sorted. */
   files(): string[] {
-    return this.program.files().slice().sort();
+    return [...this.program.files(), ...this.ts.program.files()].sort();
   }
 
   /** Service config files (`*.conf`, `*.ini`) of the roots and their text, by absolute path. */
@@ -161,7 +198,7 @@ export class Workspace {
 
   /** True when the file is a source file of this workspace that the configuration does not exclude. */
   isIncluded(file: string): boolean {
-    if (!PYTHON_EXTENSIONS.includes(path.extname(file)) && !isServiceConfigFile(file)) return false;
+    if (!PYTHON_EXTENSIONS.includes(path.extname(file)) && !isTsSourceFile(file) && !isServiceConfigFile(file)) return false;
     const inRoot = this.roots.some((root) => file === root || file.startsWith(root + path.sep));
     return inRoot && !this.pathFilter.isExcluded(file);
   }
@@ -170,9 +207,11 @@ export class Workspace {
   openDocument(file: string, text: string, version: number): void {
     if (!this.isIncluded(file) || isServiceConfigFile(file)) return;
     this.openDocuments.get(file)?.document.dispose();
-    const document = new PythonDocument(text, { maxBytes: MAX_FILE_BYTES });
+    const document = isTsSourceFile(file)
+      ? new TsDocument(text, file, { maxBytes: MAX_FILE_BYTES, log: this.log })
+      : new PythonDocument(text, { maxBytes: MAX_FILE_BYTES });
     this.openDocuments.set(file, { document, version });
-    this.program.setFile(file, document.facts);
+    this.setDocumentFacts(file, document);
     this.noteOpenDocumentSize(file, document);
   }
 
@@ -183,7 +222,7 @@ export class Workspace {
     const wasTooLarge = open.document.tooLargeBytes !== undefined;
     open.document.update(changes);
     open.version = version;
-    this.program.setFile(file, open.document.facts);
+    this.setDocumentFacts(file, open.document);
     if (wasTooLarge !== (open.document.tooLargeBytes !== undefined)) this.noteOpenDocumentSize(file, open.document);
   }
 
@@ -219,9 +258,18 @@ export class Workspace {
     return this.program.facts(file);
   }
 
+  /** The facts of a TS/JS file, when it is indexed. */
+  tsFacts(file: string): TsFacts | undefined {
+    return this.ts.program.facts(file);
+  }
+
   /** A file changed or appeared on disk (watcher event, branch switch). */
   async refreshFile(file: string): Promise<void> {
     if (this.openDocuments.has(file)) return; // the editor's text wins until the document closes
+    if (path.basename(file) === 'package.json') {
+      if (this.roots.some((root) => file.startsWith(root + path.sep)) && !this.pathFilter.isExcluded(file)) await this.ts.refreshPackageJson(file);
+      return;
+    }
     if (!this.isIncluded(file)) {
       this.removeFile(file);
       return;
@@ -245,6 +293,10 @@ export class Workspace {
       return;
     }
     this.skippedNotices.delete(file);
+    if (isTsSourceFile(file)) {
+      await this.ts.refresh(file, text, this.roots);
+      return;
+    }
     const hash = FactsCache.hash(text);
     let facts = this.cache.get(hash);
     if (!facts) {
@@ -260,6 +312,8 @@ export class Workspace {
     this.serviceConfigs.delete(file);
     if (this.openDocuments.has(file)) return;
     this.program.removeFile(file);
+    this.ts.remove(file);
+    if (path.basename(file) === 'package.json') this.ts.forgetPackageJson(file);
   }
 
   /** Frees parser memory held by open documents and writes the cache. */
@@ -267,6 +321,12 @@ export class Workspace {
     for (const { document } of this.openDocuments.values()) document.dispose();
     this.openDocuments.clear();
     await this.cache.flush();
+    await this.ts.flush();
+  }
+
+  private setDocumentFacts(file: string, document: PythonDocument | TsDocument): void {
+    if (document instanceof TsDocument) this.ts.setFacts(file, document.facts);
+    else this.program.setFile(file, document.facts);
   }
 
   private rebuildProgram(): void {
@@ -300,7 +360,7 @@ export class Workspace {
   }
 
   /** An open document over the size limit is not analysed (its facts are empty): say so, as for files on disk. */
-  private noteOpenDocumentSize(file: string, document: PythonDocument): void {
+  private noteOpenDocumentSize(file: string, document: PythonDocument | TsDocument): void {
     const bytes = document.tooLargeBytes;
     if (bytes !== undefined) this.noteSkipped(file, tooLargeReason(bytes));
     else this.skippedNotices.delete(file);

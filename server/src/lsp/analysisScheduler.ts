@@ -1,12 +1,15 @@
 /**
- * When to analyse: debounced after edits, at once after a scan. A new request cancels the analysis
- * in flight (its result would be stale) and the newest one runs; `idle()` waits until no analysis is
- * pending or running, so code actions are computed from findings that match the current text.
+ * When to analyse: at once after a scan, and after an edit at once when nothing is pending or
+ * running (the first keystroke after a pause gets its diagnostics without waiting out a debounce),
+ * debounced when edits arrive while an analysis runs or waits (a burst of typing is analysed once it
+ * is quiet). A new request cancels the analysis in flight (its result would be stale) and the newest
+ * one runs; `idle()` waits until no analysis is pending or running, so code actions are computed
+ * from findings that match the current text.
  */
 import type { CancellationToken } from '../model';
 import { Debouncer } from './debounce';
 
-/** Delay after the last edit before analysing (ms): long enough to batch keystrokes. */
+/** Delay after the last edit of a burst before analysing (ms): long enough to batch keystrokes. */
 export const EDIT_DEBOUNCE_MS = 75;
 
 class CancellationFlag implements CancellationToken {
@@ -15,6 +18,8 @@ class CancellationFlag implements CancellationToken {
 
 export class AnalysisScheduler {
   private readonly debouncer: Debouncer;
+  /** An analysis starting on the next turn of the event loop (edits of the same turn join it). */
+  private immediate: NodeJS.Immediate | undefined;
   private running: { flag: CancellationFlag; done: Promise<void> } | undefined;
   private rerunRequested = false;
   private readonly idleWaiters: Array<() => void> = [];
@@ -31,14 +36,26 @@ export class AnalysisScheduler {
     this.debouncer = new Debouncer(debounceMs, () => void this.start());
   }
 
-  /** Something changed: cancel the analysis in flight and analyse once things are quiet. */
+  /**
+   * Something changed: when idle, analyse on the next turn of the event loop (after the change is
+   * applied); else cancel the analysis in flight and analyse once things are quiet.
+   */
   scheduleSoon(): void {
+    if (this.immediate) return; // the analysis about to start will see this change too
+    if (!this.busy) {
+      this.immediate = setImmediate(() => {
+        this.immediate = undefined;
+        void this.start();
+      });
+      return;
+    }
     this.cancelRunning();
     this.debouncer.trigger();
   }
 
   /** Analyse now (after a scan, a config change, a command), superseding anything pending. */
   runNow(): Promise<void> {
+    this.cancelImmediate();
     this.debouncer.cancel();
     this.cancelRunning();
     return this.start();
@@ -51,12 +68,18 @@ export class AnalysisScheduler {
   }
 
   get busy(): boolean {
-    return this.debouncer.pending || this.running !== undefined || this.rerunRequested;
+    return this.immediate !== undefined || this.debouncer.pending || this.running !== undefined || this.rerunRequested;
   }
 
   dispose(): void {
+    this.cancelImmediate();
     this.debouncer.cancel();
     this.cancelRunning();
+  }
+
+  private cancelImmediate(): void {
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = undefined;
   }
 
   private cancelRunning(): void {

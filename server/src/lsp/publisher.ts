@@ -1,14 +1,21 @@
 /**
  * Publishes diagnostics per file, sending only what changed since the last publish: a file whose
  * diagnostics are identical is skipped, and a file published before but absent now is cleared.
+ * An open document is the exception: each analysed version of it is published (with its version),
+ * even when its diagnostics did not change, so the editor knows they are current for what it shows.
  */
 import type { Diagnostic } from 'vscode-languageserver/node';
 
-export type SendDiagnostics = (uri: string, diagnostics: Diagnostic[]) => void;
+export type SendDiagnostics = (uri: string, diagnostics: Diagnostic[], version?: number) => void;
+
+/** The version of the open document at a URI, undefined when it is not open. */
+export type VersionOf = (uri: string) => number | undefined;
 
 export class DiagnosticsPublisher {
   /** Serialised diagnostics last sent per URI (only URIs with at least one diagnostic). */
   private readonly published = new Map<string, string>();
+  /** Open-document version last published per URI. */
+  private readonly publishedVersions = new Map<string, number>();
 
   constructor(private readonly send: SendDiagnostics) {}
 
@@ -16,23 +23,24 @@ export class DiagnosticsPublisher {
    * Makes the client's state equal `next` (every URI not in `next` ends with no diagnostics).
    * Returns the URIs that were sent.
    */
-  publish(next: Map<string, Diagnostic[]>): string[] {
+  publish(next: Map<string, Diagnostic[]>, versionOf: VersionOf = () => undefined): string[] {
     const sent: string[] = [];
     for (const [uri, diagnostics] of next) {
-      const serialised = JSON.stringify(diagnostics);
-      if (diagnostics.length === 0) {
-        if (!this.published.has(uri)) continue;
-        this.published.delete(uri);
-      } else {
-        if (this.published.get(uri) === serialised) continue;
-        this.published.set(uri, serialised);
-      }
-      this.send(uri, diagnostics);
+      const serialised = diagnostics.length === 0 ? undefined : JSON.stringify(diagnostics);
+      const version = versionOf(uri);
+      const versionPublished = version === undefined || this.publishedVersions.get(uri) === version;
+      if (this.published.get(uri) === serialised && versionPublished) continue;
+      if (serialised === undefined) this.published.delete(uri);
+      else this.published.set(uri, serialised);
+      if (version === undefined) this.publishedVersions.delete(uri);
+      else this.publishedVersions.set(uri, version);
+      this.send(uri, diagnostics, version);
       sent.push(uri);
     }
     for (const uri of [...this.published.keys()]) {
       if (next.has(uri)) continue;
       this.published.delete(uri);
+      this.publishedVersions.delete(uri);
       this.send(uri, []);
       sent.push(uri);
     }

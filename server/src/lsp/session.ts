@@ -108,7 +108,9 @@ export class ForkGuardSession {
     private readonly engine: Engine,
   ) {
     this.startupDone = new Promise((resolve) => (this.markStartupDone = resolve));
-    this.publisher = new DiagnosticsPublisher((uri, diagnostics) => this.settle('publishing diagnostics', connection.sendDiagnostics({ uri, diagnostics })));
+    this.publisher = new DiagnosticsPublisher((uri, diagnostics, version) =>
+      this.settle('publishing diagnostics', connection.sendDiagnostics({ uri, diagnostics, version })),
+    );
     this.notices = new NoticeReporter({
       log: (message) => connection.console.log(message),
       showWarning: (message) => this.settle('showing a warning', connection.window.showWarningMessage(message, ...NO_BUTTONS)),
@@ -359,7 +361,11 @@ export class ForkGuardSession {
       diagnostics.set(uri, [...(diagnostics.get(uri) ?? []), ...noticeList]);
     }
     this.notices.report(result.notices);
-    this.publisher.publish(diagnostics);
+    // Open documents get every analysed version published (the version the engine analysed).
+    this.publisher.publish(diagnostics, (uri) => {
+      const file = uriToFile(uri);
+      return file === undefined ? undefined : this.workspace?.documentVersion(file);
+    });
     this.sendStatus();
   }
 

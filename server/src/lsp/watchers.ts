@@ -8,7 +8,17 @@ import path from 'node:path';
 import { Debouncer } from './debounce';
 import { uriToFile } from './uri';
 
-export const WATCHED_GLOBS = ['**/*.py', '**/*.conf', '**/*.ini', '**/forkguard.toml', '**/pyproject.toml', '**/.gitignore'];
+export const WATCHED_GLOBS = [
+  '**/*.py',
+  // TS/JS sources, and package.json files (their dependencies decide which fixes a package can take).
+  '**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts}',
+  '**/package.json',
+  '**/*.conf',
+  '**/*.ini',
+  '**/forkguard.toml',
+  '**/pyproject.toml',
+  '**/.gitignore',
+];
 
 /** Files whose change means the configuration (or what is excluded) must be re-read. */
 const CONFIG_FILE_NAMES = new Set(['forkguard.toml', 'pyproject.toml', '.gitignore']);

@@ -10,6 +10,7 @@
 import type { PyFacts, PyScope } from './facts';
 import { isSimpleName, type NameResolver, type PySymbol } from './resolve';
 import type { ModuleIndex } from './module-index';
+import { bindingsOf, globalAssignmentsOf, isBlockTarget, type LocalBinding } from './scope-index';
 
 export interface CallSiteRef {
   file: string;
@@ -39,7 +40,7 @@ export interface ResolvedCall {
   receiverCalls: CallSiteRef[];
   /** The functions were found by method name only (the receiver could not be resolved). */
   byName: boolean;
-  /** What the call returns, as far as known. */
+  /** What the call returns, as far as known (resolveCall's cached answers leave it unknown). */
   result: PyValueRef;
 }
 
@@ -58,27 +59,63 @@ export const MAX_FALLBACK_CANDIDATES = 3;
 const MAX_INFERENCE_DEPTH = 8;
 const UNKNOWN: PyValueRef = { k: 'unknown' };
 
+/** A class's method resolution order, and the attributes its methods assign through `self`. */
+interface ClassLayout {
+  classes: { file: string; cls: number }[];
+  externalBases: string[];
+  /** `self.<name>` -> the calls assigning it, in MRO, method and event order (built on first use). */
+  attributeCalls?: Map<string, CallSiteRef[]>;
+}
+
+/** What is derived for one file: call resolutions per scope, class layouts per class. */
+interface FileCache {
+  calls: Map<number, (ResolvedCall | undefined)[]>;
+  layouts: Map<number, ClassLayout>;
+}
+
 export class CallGraph {
-  private readonly cache = new Map<string, (ResolvedCall | undefined)[]>();
+  private readonly cache = new Map<string, FileCache>();
+  private shared = new SharedAnswers();
 
   constructor(private readonly host: CallGraphHost) {}
 
   forgetFile(file: string): void {
-    for (const key of [...this.cache.keys()]) if (key.startsWith(`${file}#`)) this.cache.delete(key);
+    this.cache.delete(file);
+  }
+
+  /** Forgets every derived result (the module index changed: any resolution may differ). */
+  forgetAll(): void {
+    this.cache.clear();
+    this.shared = new SharedAnswers();
+  }
+
+  hasCachedData(): boolean {
+    return this.cache.size > 0;
+  }
+
+  /** Forgets every class layout (the module index changed: a base may resolve differently). */
+  forgetLayouts(): void {
+    for (const cache of this.cache.values()) cache.layouts.clear();
+  }
+
+  private fileCache(file: string): FileCache {
+    let cache = this.cache.get(file);
+    if (!cache) this.cache.set(file, (cache = { calls: new Map(), layouts: new Map() }));
+    return cache;
   }
 
   /** The resolution of a call event (undefined when the event is not a call). */
   resolveCall(file: string, scope: number, event: number): ResolvedCall | undefined {
-    const key = `${file}#${scope}`;
-    let calls = this.cache.get(key);
+    const byScope = this.fileCache(file).calls;
+    let calls = byScope.get(scope);
     if (!calls) {
       calls = [];
-      this.cache.set(key, calls);
+      byScope.set(scope, calls);
     }
     if (event in calls) return calls[event];
     const resolved = this.host.track(file, () => this.computeCall({ file, scope, event }, 0));
-    calls[event] = resolved;
-    return resolved;
+    calls[event] = resolved && this.shared.compact(resolved);
+    return calls[event];
   }
 
   /** The value a dotted expression has at an event of a scope. */
@@ -95,8 +132,29 @@ export class CallGraph {
     return cls >= 0 ? cls : undefined;
   }
 
-  /** Method resolution order: the class, then its workspace bases depth-first; external bases by name. */
+  /**
+   * Method resolution order: the class, then its workspace bases depth-first; external bases by
+   * name. Computed once per class as derived data of the class's file (so a change to a base's
+   * file drops it), and the caller depends on that file.
+   */
   mro(file: string, cls: number): { classes: { file: string; cls: number }[]; externalBases: string[] } {
+    return this.layout(file, cls);
+  }
+
+  private layout(file: string, cls: number): ClassLayout {
+    this.host.touch(file);
+    const layouts = this.fileCache(file).layouts;
+    let layout = layouts.get(cls);
+    if (!layout) {
+      // A base written through the class itself (`class A(A.X)`) must not recurse forever.
+      layouts.set(cls, { classes: [{ file, cls }], externalBases: [] });
+      layout = this.host.track(file, () => this.computeMro(file, cls));
+      layouts.set(cls, layout);
+    }
+    return layout;
+  }
+
+  private computeMro(file: string, cls: number): ClassLayout {
     const classes: { file: string; cls: number }[] = [];
     const externalBases: string[] = [];
     const seen = new Set<string>();
@@ -144,12 +202,19 @@ export class CallGraph {
     if (superCall) return superCall;
 
     const { receiver, member } = splitCallee(callee);
-    const receiverCalls = receiver === undefined ? [] : this.receiverCallChain(site, receiver);
-    const calleeValue = this.valueOfDotted(site, callee, depth);
+    // The receiver is evaluated once: `a.b.m` is the member `m` of the value of `a.b` (the same
+    // walk valueOfDotted does for the whole callee, at the same depths).
+    const receiverValue = receiver === undefined ? undefined : this.valueOfDotted(site, receiver, depth);
+    const receiverCalls = receiverValue?.k === 'external-value' ? receiverValue.calls : [];
+    const calleeValue =
+      receiverValue === undefined || member === undefined
+        ? this.valueOfDotted(site, callee, depth)
+        : receiverValue.k === 'unknown' || member.endsWith('[]')
+          ? UNKNOWN
+          : this.attributeOf(receiverValue, member, depth + 1);
     const resolved = this.callValue(calleeValue, site, depth);
     resolved.receiverCalls = receiverCalls;
-    if (resolved.functions.length === 0 && resolved.externals.length === 0 && receiver !== undefined && member !== undefined) {
-      const receiverValue = this.valueOfDotted(site, receiver, depth);
+    if (resolved.functions.length === 0 && resolved.externals.length === 0 && receiverValue !== undefined && member !== undefined) {
       if (receiverValue.k === 'unknown') {
         const candidates = this.host.methodsNamed(member);
         if (candidates.length > 0 && candidates.length <= MAX_FALLBACK_CANDIDATES) {
@@ -209,12 +274,6 @@ export class CallGraph {
         break;
     }
     return resolved;
-  }
-
-  /** The calls the receiver of a callee was produced by, innermost first (`#3.start`, `launcher.run`). */
-  private receiverCallChain(site: CallSiteRef, receiver: string): CallSiteRef[] {
-    const value = this.valueOfDotted(site, receiver, 0);
-    return value.k === 'external-value' ? value.calls : [];
   }
 
   /** The value a function returns: its returned calls' results, else a returned name's value. */
@@ -297,31 +356,32 @@ export class CallGraph {
         return isClassLevel ? { k: 'class', file, cls } : { k: 'instance', file, cls };
       }
     }
-    let best: { index: number; value: () => PyValueRef } | undefined;
-    const consider = (index: number, value: () => PyValueRef): void => {
+    let best: LocalBinding | undefined;
+    for (const binding of bindingsOf(facts, scope, name) ?? []) {
       // The last binding before the use wins; a binding after it only when there is none before.
-      if (best === undefined || (index < atEvent && (best.index >= atEvent || index > best.index))) best = { index, value };
-    };
-    scope.events.forEach((event, index) => {
-      if (event.k === 'import') {
-        for (const binding of event.bindings) if (binding.local === name) consider(index, () => this.host.resolver.importTarget(file, binding.target));
-      } else if (event.k === 'call' && event.targets?.includes(name)) {
-        consider(index, () => this.callResult({ file, scope: scopeIndex, event: index }, depth + 1));
-      } else if (event.k === 'assign' && event.targets.includes(name)) {
-        const value = event.value;
-        consider(index, () => (value.kind === 'name' && value.dotted ? this.valueOfDotted({ file, scope: scopeIndex, event: index }, value.dotted, depth + 1) : UNKNOWN));
-      } else if (event.k === 'def') {
-        const inner = facts.scopes[event.scope];
-        if (inner && inner.qualname.split('.').pop() === name) {
-          const cls = facts.classes.findIndex((c) => c.scope === event.scope);
-          consider(index, () => (inner.kind === 'class' && cls >= 0 ? { k: 'class', file, cls } : { k: 'function', file, scope: event.scope }));
-        }
-      }
-    });
-    if (best !== undefined) return best.value();
+      const index = binding.event;
+      if (best === undefined || (index < atEvent && (best.event >= atEvent || index > best.event))) best = binding;
+    }
+    if (best !== undefined) return this.bindingValue(file, facts, scopeIndex, best, depth);
     if (scope.params.includes(name)) return UNKNOWN;
-    if (scope.blocks.some((b) => (b.kind === 'for' || b.kind === 'comprehension' || b.kind === 'with') && splitTargets(b.target).includes(name))) return UNKNOWN;
+    if (isBlockTarget(scope, name, splitTargets)) return UNKNOWN;
     return undefined;
+  }
+
+  private bindingValue(file: string, facts: PyFacts, scopeIndex: number, binding: LocalBinding, depth: number): PyValueRef {
+    switch (binding.k) {
+      case 'import':
+        return this.host.resolver.importTarget(file, binding.target);
+      case 'call':
+        return this.callResult({ file, scope: scopeIndex, event: binding.event }, depth + 1);
+      case 'assign':
+        return binding.dotted ? this.valueOfDotted({ file, scope: scopeIndex, event: binding.event }, binding.dotted, depth + 1) : UNKNOWN;
+      case 'def': {
+        const inner = facts.scopes[binding.scope];
+        const cls = facts.classes.findIndex((c) => c.scope === binding.scope);
+        return inner.kind === 'class' && cls >= 0 ? { k: 'class', file, cls } : { k: 'function', file, scope: binding.scope };
+      }
+    }
   }
 
   private attributeOf(value: PyValueRef, name: string, depth: number): PyValueRef {
@@ -359,33 +419,43 @@ export class CallGraph {
     const facts = this.host.facts(file);
     if (!facts) return UNKNOWN;
     this.host.touch(file);
-    for (let s = 0; s < facts.scopes.length; s++) {
-      const scope = facts.scopes[s];
-      if (s !== 0 && !scope.globals.includes(name)) continue;
-      for (let i = 0; i < scope.events.length; i++) {
-        const event = scope.events[i];
-        if (event.k === 'call' && event.targets?.includes(name)) {
-          const value = this.callResult({ file, scope: s, event: i }, depth + 1);
-          if (value.k !== 'unknown') return value;
-        }
-      }
+    for (const { scope, event } of globalAssignmentsOf(facts, name) ?? []) {
+      const value = this.callResult({ file, scope, event }, depth + 1);
+      if (value.k !== 'unknown') return value;
     }
     return UNKNOWN;
   }
 
   /** `self.name` typed by a call assigned to it in any method of the class or its bases. */
   private instanceAttribute(file: string, cls: number, name: string, depth: number): PyValueRef {
-    for (const { owner, scopeIndex, scope, self } of this.methodsAlongMro(file, cls)) {
-      const target = `${self}.${name}`;
-      for (let i = 0; i < scope.events.length; i++) {
-        const event = scope.events[i];
-        if (event.k === 'call' && event.targets?.includes(target)) {
-          const value = this.callResult({ file: owner.file, scope: scopeIndex, event: i }, depth + 1);
-          if (value.k !== 'unknown') return value;
-        }
-      }
+    for (const site of this.attributeCalls(file, cls).get(name) ?? []) {
+      const value = this.callResult(site, depth + 1);
+      if (value.k !== 'unknown') return value;
     }
     return UNKNOWN;
+  }
+
+  /** `self.<name>` -> the calls assigning it in the methods along the MRO (an index built once per class). */
+  private attributeCalls(file: string, cls: number): Map<string, CallSiteRef[]> {
+    const layout = this.layout(file, cls);
+    if (layout.attributeCalls) return layout.attributeCalls;
+    const index = new Map<string, CallSiteRef[]>();
+    for (const { owner, scopeIndex, scope, self } of this.methodsAlongMro(file, cls)) {
+      const prefix = `${self}.`;
+      scope.events.forEach((event, position) => {
+        if (event.k !== 'call' || !event.targets) return;
+        for (const target of new Set(event.targets)) {
+          if (!target.startsWith(prefix)) continue;
+          const name = target.slice(prefix.length);
+          const site = { file: owner.file, scope: scopeIndex, event: position };
+          const list = index.get(name);
+          if (list) list.push(site);
+          else index.set(name, [site]);
+        }
+      });
+    }
+    layout.attributeCalls = index;
+    return index;
   }
 
   /** Every method of the class and its workspace bases, in MRO order, with its `self` parameter. */
@@ -400,6 +470,53 @@ export class CallGraph {
         if (scope && self) yield { owner, scopeIndex, scope, self };
       }
     }
+  }
+}
+
+const NO_FUNCTIONS: FunctionRef[] = Object.freeze([]) as unknown as FunctionRef[];
+const NO_NAMES: string[] = Object.freeze([]) as unknown as string[];
+const NO_CALLS: CallSiteRef[] = Object.freeze([]) as unknown as CallSiteRef[];
+/**
+ * Resolutions as the cache keeps them, for every call of the workspace: without `result` (callers
+ * of a call's value infer it again, at their own depth), and the common answers shared: only
+ * external names (most calls), or one workspace function (most of the rest).
+ */
+class SharedAnswers {
+  private readonly names = new Map<string, string>();
+  private readonly byKey = new Map<string, ResolvedCall>();
+
+  compact(resolved: ResolvedCall): ResolvedCall {
+    const { functions, externals, receiverCalls, byName } = resolved;
+    if (receiverCalls.length === 0 && !byName && (functions.length === 0 || (functions.length === 1 && externals.length === 0))) {
+      const key = functions.length === 1 ? `${functions[0].file}#${functions[0].scope}` : `=${externals.join('\n')}`;
+      let shared = this.byKey.get(key);
+      if (!shared) {
+        shared = Object.freeze({
+          functions: functions.length === 0 ? NO_FUNCTIONS : (Object.freeze([...functions]) as FunctionRef[]),
+          externals: externals.length === 0 ? NO_NAMES : (Object.freeze(externals.map((n) => this.intern(n))) as string[]),
+          receiverCalls: NO_CALLS,
+          byName: false,
+          result: UNKNOWN,
+        });
+        this.byKey.set(key, shared);
+      }
+      return shared;
+    }
+    return {
+      functions: functions.length === 0 ? NO_FUNCTIONS : functions,
+      externals: externals.length === 0 ? NO_NAMES : externals.map((n) => this.intern(n)),
+      receiverCalls: receiverCalls.length === 0 ? NO_CALLS : receiverCalls,
+      byName,
+      result: UNKNOWN,
+    };
+  }
+
+  /** One string per distinct name (`os.path.join` is called thousands of times). */
+  private intern(name: string): string {
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    this.names.set(name, name);
+    return name;
   }
 }
 

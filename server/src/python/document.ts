@@ -10,7 +10,8 @@
  */
 import { Edit, type Parser, type Point, type Tree } from 'web-tree-sitter';
 import type { Position, Range } from '../model';
-import { emptyFacts, extractFacts } from './extract';
+import { emptyFacts } from './extract';
+import { ChunkedFactsExtractor } from './extract-chunks';
 import type { PyFacts } from './facts';
 import { newPythonParser } from './parser';
 import { LineIndex, textForParser } from './source-text';
@@ -66,6 +67,8 @@ export class PythonDocument {
   private currentText: string;
   private tree: Tree | null;
   private cachedFacts: PyFacts | undefined;
+  /** Re-extracts only the top-level statements an edit changed. */
+  private readonly extractor = new ChunkedFactsExtractor();
   private readonly maxBytes: number;
   /** UTF-8 size of the text when it is over the limit (and so not parsed), else undefined. */
   private oversizeBytes: number | undefined;
@@ -88,7 +91,7 @@ export class PythonDocument {
 
   /** Facts of the current text, extracted on first use after a change (several edits, one extraction). */
   get facts(): PyFacts {
-    this.cachedFacts ??= this.tree ? extractFacts(this.tree, this.currentText) : emptyFacts(this.currentText);
+    this.cachedFacts ??= this.tree ? this.extractor.extract(this.tree, this.currentText) : emptyFacts(this.currentText);
     return this.cachedFacts;
   }
 
@@ -137,6 +140,7 @@ export class PythonDocument {
     this.tree?.delete();
     this.tree = null;
     this.cachedFacts = undefined;
+    this.extractor.clear();
   }
 
   private measureOversize(text: string): number | undefined {

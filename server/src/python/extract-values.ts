@@ -26,6 +26,16 @@ const KEYWORD_VALUES: Record<string, Pick<PyValue, 'kind' | 'literal'>> = {
 };
 
 const SIMPLE_DOTTED = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(?:\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u;
+/** SIMPLE_DOTTED for ASCII text (the same set there), several times faster than the Unicode one. */
+const SIMPLE_DOTTED_ASCII = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Whether the text is a plain dotted name (`a`, `a.b.c`), identifiers as Python defines them. */
+function isSimpleDotted(text: string): boolean {
+  return SIMPLE_DOTTED_ASCII.test(text) || (NON_ASCII.test(text) && SIMPLE_DOTTED.test(text));
+}
+
+const SMALL_INTEGER = /^[1-9]\d{0,14}$|^0$/;
 
 export interface ValueContext {
   readonly text: string;
@@ -68,7 +78,7 @@ export function unwrapParentheses(context: { text: string }, node: Node): Node {
  */
 export function dottedOf(context: { text: string }, node: Node): PyDotted {
   const source = nodeText(context, node);
-  if (SIMPLE_DOTTED.test(source)) return source;
+  if (isSimpleDotted(source)) return source;
   let suffix = '';
   let current: Node | null = node;
   for (let step = 0; current && step < MAX_DOTTED_STEPS; step++) {
@@ -173,13 +183,16 @@ function dictValue(context: ValueContext, node: Node, base: PyValue, depth: numb
 export function valueOf(context: ValueContext, node: Node, depth = 0): PyValue {
   const start = node.startIndex;
   const end = node.endIndex;
-  const base: PyValue = { kind: 'other', text: cut(context.text.slice(start, Math.min(end, start + 200))), range: context.lines.range(start, end) };
+  const text = cut(context.text.slice(start, Math.min(end, start + 200)));
+  const range = context.lines.range(start, end);
+  const base: PyValue = { kind: 'other', text, range };
   // Most values are plain names or small integers: tell them from the text, without asking the tree.
+  // (Object literals rather than spreads of `base` here: this runs for most arguments.)
   if (end - start < 200) {
-    const keyword = KEYWORD_VALUES[base.text];
+    const keyword = KEYWORD_VALUES[text];
     if (keyword) return { ...base, ...keyword };
-    if (SIMPLE_DOTTED.test(base.text)) return { ...base, kind: 'name', dotted: base.text };
-    if (/^[1-9]\d{0,14}$|^0$/.test(base.text)) return { ...base, kind: 'num', literal: Number(base.text) };
+    if (isSimpleDotted(text)) return { kind: 'name', text, range, dotted: text };
+    if (SMALL_INTEGER.test(text)) return { kind: 'num', text, range, literal: Number(text) };
   }
   const type = node.type;
   switch (type) {

@@ -118,24 +118,54 @@ class FactsBuilder implements ValueContext {
   constructor(
     private readonly tree: Tree,
     readonly text: string,
+    lines?: LineIndex,
+    logicalLines?: LogicalLines,
   ) {
-    this.lines = new LineIndex(text);
-    this.logicalLines = new LogicalLines(this.lines);
+    this.lines = lines ?? new LineIndex(text);
+    this.logicalLines = logicalLines ?? new LogicalLines(this.lines);
   }
 
   build(): PyFacts {
-    const lines = this.lines;
-    const moduleScope = emptyModuleScope(lines, this.text.length);
+    const { scopes, classes } = this.buildPart([this.tree.rootNode]);
+    return assembleFacts(this.fileFields(), scopes, classes);
+  }
+
+  /**
+   * Scopes and classes of the given disjoint nodes (in source order) as if they were the whole
+   * file: scopes[0] is the module scope holding only their module-level events, blocks and globals.
+   */
+  buildPart(roots: readonly Node[], endIndex?: number): FactsPart {
+    const moduleScope = emptyModuleScope(this.lines, this.text.length);
     this.builds.push({ index: 0, scope: moduleScope, pending: [], fixups: [] });
-    this.visitCaptures();
+    this.visitCaptures(roots, endIndex);
     const scopes = this.builds.map((build) => this.finishScope(build));
+    return { scopes, classes: this.classes };
+  }
+
+  /**
+   * Facts of statements of the body of the top-level class `classQualname`, as if that class were
+   * scopes[1] (scopes[0]: an empty module) and classes[0] (only its `methods` are filled in).
+   */
+  buildClassMembers(roots: readonly Node[], classQualname: string): FactsPart {
+    const moduleScope = emptyModuleScope(this.lines, this.text.length);
+    const classScope: PyScope = { ...emptyModuleScope(this.lines, 0), qualname: classQualname, kind: 'class', parent: 0 };
+    const pyClass: PyClass = { qualname: classQualname, bases: [], scope: 1, methods: {}, range: classScope.range, nameRange: classScope.nameRange };
+    this.builds.push({ index: 0, scope: moduleScope, pending: [], fixups: [] }, { index: 1, scope: classScope, pending: [], fixups: [] });
+    this.classes.push(pyClass);
+    this.classOfScope.set(1, pyClass);
+    this.stack.push({ kind: 'scope', activeFrom: 0, end: Number.MAX_SAFE_INTEGER, scope: 1 });
+    this.visitCaptures(roots);
+    const scopes = this.builds.map((build) => this.finishScope(build));
+    return { scopes, classes: this.classes };
+  }
+
+  /** The fields of the facts that belong to the whole file rather than to its statements. */
+  fileFields(): FileFields {
     return {
       version: PY_FACTS_VERSION,
       eol: detectEol(this.text),
-      lineCount: lines.lineCount,
+      lineCount: this.lines.lineCount,
       syntaxErrors: this.syntaxErrors(),
-      scopes,
-      classes: this.classes,
       suppressions: this.suppressions(),
       importInsertLine: this.importInsertLine(),
     };
@@ -143,12 +173,18 @@ class FactsBuilder implements ValueContext {
 
   // ---- the capture walk -------------------------------------------------------------------
 
-  private visitCaptures(): void {
-    const captures = pythonFactsQuery().captures(this.tree.rootNode);
-    const items: CaptureItem[] = new Array(captures.length);
-    for (let i = 0; i < captures.length; i++) {
-      const node = captures[i].node;
-      items[i] = { name: captures[i].name as Capture, node, start: node.startIndex, end: node.endIndex };
+  /** Visits the captures in `roots`; with `endIndex`, only those of nodes starting before it. */
+  private visitCaptures(roots: readonly Node[], endIndex?: number): void {
+    const query = pythonFactsQuery();
+    const items: CaptureItem[] = [];
+    for (const root of roots) {
+      // The query's range is in bytes of the parser's UTF-16 text: two per code unit.
+      const range = endIndex === undefined ? undefined : { startIndex: 2 * root.startIndex, endIndex: 2 * endIndex };
+      for (const capture of query.captures(root, range)) {
+        if (endIndex !== undefined && capture.node.startIndex >= endIndex) continue;
+        const node = capture.node;
+        items.push({ name: capture.name as Capture, node, start: node.startIndex, end: node.endIndex });
+      }
     }
     // Outer before inner: containers must be open before what they contain is visited.
     items.sort((a, b) => a.start - b.start || b.end - a.end);
@@ -254,22 +290,18 @@ class FactsBuilder implements ValueContext {
 
   /** Values may hold `\0<id>` dotted names (`f().x` as an argument): resolve them later. */
   private linkDottedValues(value: PyValue): void {
-    const pending: PyValue[] = [value];
-    while (pending.length > 0) {
-      const current = pending.pop()!;
-      if (current.dotted !== undefined && hasCallRef(current.dotted)) {
-        const holder = current;
-        this.current.fixups.push((indexOfCall) => {
-          holder.dotted = resolveDotted(holder.dotted!, indexOfCall);
-          if (!holder.dotted) {
-            holder.kind = 'other';
-            delete holder.dotted;
-          }
-        });
-      }
-      if (current.elements) pending.push(...current.elements);
-      if (current.entries) for (const entry of current.entries) pending.push(entry.value);
+    if (value.dotted !== undefined && hasCallRef(value.dotted)) {
+      this.current.fixups.push((indexOfCall) => {
+        value.dotted = resolveDotted(value.dotted!, indexOfCall);
+        if (!value.dotted) {
+          value.kind = 'other';
+          delete value.dotted;
+        }
+      });
     }
+    // Values nest at most MAX_VALUE_DEPTH deep: recursion is bounded.
+    if (value.elements) for (let i = value.elements.length - 1; i >= 0; i--) this.linkDottedValues(value.elements[i]);
+    if (value.entries) for (let i = value.entries.length - 1; i >= 0; i--) this.linkDottedValues(value.entries[i].value);
   }
 
   private linkDottedList(list: PyDotted[]): void {
@@ -398,8 +430,10 @@ class FactsBuilder implements ValueContext {
   private visitAssignment(node: Node, start: number, end: number): void {
     const where = this.where(start);
     if (where.inLambda) return;
-    const parent = node.parent;
-    if (parent?.type === 'assignment' && parent.childForFieldName('right')?.id === node.id) return;
+    if (this.mayBeChainedRight(start)) {
+      const parent = node.parent;
+      if (parent?.type === 'assignment' && parent.childForFieldName('right')?.id === node.id) return;
+    }
     this.current = where.scope;
     const targets: PyDotted[] = [];
     let assignment = node;
@@ -425,6 +459,24 @@ class FactsBuilder implements ValueContext {
     if (!name || !value || this.isCallValue(value)) return;
     this.current = where.scope;
     this.addEvent(where, start, end, { k: 'assign', ...this.eventBase(where, start, end), targets: [nodeText(this, name)], value: this.value(value) });
+  }
+
+  /**
+   * Whether an assignment starting at `start` can be the value of another (`b = 1` in `a = b = 1`),
+   * told from the text before it: only after `=`, or at the start of a line that continues a logical
+   * line. Asking the tree for the parent costs a walk down from the root, for every assignment.
+   */
+  private mayBeChainedRight(start: number): boolean {
+    const text = this.text;
+    let at = start - 1;
+    while (at >= 0 && (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9 || text.charCodeAt(at) === 12)) at--;
+    if (at < 0) return false;
+    const code = text.charCodeAt(at);
+    if (code === 10 || code === 13) {
+      const line = this.lines.lineOf(start);
+      return this.logicalLines.startOf(line) !== line;
+    }
+    return code === 61; // '='
   }
 
   /** `f()`, `(f())`, `await f()`: the call event carries the binding itself. */
@@ -778,7 +830,7 @@ function stripUndefined<T extends object>(value: T): T {
 }
 
 /** The module scope (scopes[0]) before any event is added: the whole file, named `<module>`. */
-function emptyModuleScope(lines: LineIndex, textLength: number): PyScope {
+export function emptyModuleScope(lines: LineIndex, textLength: number): PyScope {
   return {
     qualname: '<module>',
     kind: 'module',
@@ -816,6 +868,46 @@ export function extractFacts(tree: Tree, text: string): PyFacts {
   } catch {
     return emptyFacts(text);
   }
+}
+
+/** The facts fields that describe the whole file (everything but scopes and classes). */
+export type FileFields = Omit<PyFacts, 'scopes' | 'classes'>;
+
+/** PyFacts with its fields in the one order every producer uses (so JSON of equal facts is equal). */
+export function assembleFacts(file: FileFields, scopes: PyScope[], classes: PyClass[]): PyFacts {
+  return {
+    version: file.version,
+    eol: file.eol,
+    lineCount: file.lineCount,
+    syntaxErrors: file.syntaxErrors,
+    scopes,
+    classes,
+    suppressions: file.suppressions,
+    importInsertLine: file.importInsertLine,
+  };
+}
+
+/** Scopes and classes of some top-level statements; scopes[0] holds their module-level part. */
+export interface FactsPart {
+  scopes: PyScope[];
+  classes: PyClass[];
+}
+
+/**
+ * For extract-chunks.ts: the facts of some top-level statements of a file, and the whole-file
+ * fields, with the line tables of the whole text computed once by the caller. These may throw.
+ */
+export function extractPart(tree: Tree, text: string, lines: LineIndex, logicalLines: LogicalLines, roots: readonly Node[], endIndex?: number): FactsPart {
+  return new FactsBuilder(tree, text, lines, logicalLines).buildPart(roots, endIndex);
+}
+
+/** See FactsBuilder.buildClassMembers. */
+export function extractClassMembers(tree: Tree, text: string, lines: LineIndex, logicalLines: LogicalLines, roots: readonly Node[], classQualname: string): FactsPart {
+  return new FactsBuilder(tree, text, lines, logicalLines).buildClassMembers(roots, classQualname);
+}
+
+export function extractFileFields(tree: Tree, text: string, lines: LineIndex, logicalLines: LogicalLines): FileFields {
+  return new FactsBuilder(tree, text, lines, logicalLines).fileFields();
 }
 
 let sharedParser: ReturnType<typeof newPythonParser> | undefined;

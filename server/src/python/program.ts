@@ -7,6 +7,8 @@
  * recorded as a dependency. A change to a file drops what was derived for it and for every file
  * that (transitively) depends on it; everything else stays cached. Changes that can move meaning
  * across the whole program (a module name changing, the multiprocessing start method) drop all.
+ * `changedSince(mark)` tells consumers of per-file results (the engine's incremental analysis)
+ * which files' derived data was dropped since they last looked.
  */
 import * as path from 'node:path';
 import { buildPythonCatalog, NON_FORK_START_METHODS, START_METHOD_SELECTORS, type PythonCatalog } from '../catalog/python';
@@ -44,12 +46,15 @@ export class PyProgram implements SummaryHost {
   readonly callGraph: CallGraph;
   private readonly roots: string[];
   private readonly factsByFile = new Map<string, PyFacts>();
+  private sortedFiles?: string[];
   private moduleIndex?: ModuleIndex;
   private methodIndex?: Map<string, FunctionRef[]>;
   private startMethodFlag?: boolean;
   private textSource?: (file: string) => string | undefined;
+  private readonly qualifiedNames = new WeakMap<PyFacts, { modules: ModuleIndex; names: (string | undefined)[] }>();
 
-  private readonly analyses = new Map<string, ScopeAnalysis>();
+  /** Settled analyses: file -> scope index -> analysis (no key string is built on the hot path). */
+  private readonly analyses = new Map<string, (ScopeAnalysis | undefined)[]>();
   private readonly scriptAnalyses = new Map<string, ScopeAnalysis>();
   /** Files each file's derived data consulted. */
   private readonly dependencies = new Map<string, Set<string>>();
@@ -69,6 +74,11 @@ export class PyProgram implements SummaryHost {
   private provisionalChanges = 0;
   /** How many scope analyses ran (tests use it to check what a change recomputes). */
   analysisCount = 0;
+  /** Bumped by every change; `changedAt` says when each file's facts or derived data last changed. */
+  private epoch = 0;
+  private readonly changedAt = new Map<string, number>();
+  /** When everything derived was last dropped (a module renamed, the start method flipped). */
+  private allChangedAt = 0;
 
   constructor(roots: string[], extra: { poolFactories: string[]; forkPoints: string[]; resetCalls: string[] }) {
     this.roots = roots.map((r) => path.resolve(r));
@@ -94,12 +104,30 @@ export class PyProgram implements SummaryHost {
   }
 
   files(): string[] {
-    return [...this.factsByFile.keys()].sort();
+    // Asked for by every analysis and rule: sorted once per change of the file set.
+    this.sortedFiles ??= [...this.factsByFile.keys()].sort();
+    return this.sortedFiles.slice();
   }
 
-  /** Every call of the workspace, file by file in path order, each scope's calls in evaluation order. */
-  *callSites(): Generator<PyCallSite> {
-    for (const file of this.files()) {
+  /** A mark to pass to `changedSince` later. */
+  changeMark(): number {
+    return this.epoch;
+  }
+
+  /**
+   * Files whose facts changed, or whose derived data was dropped, after `mark` (removed files
+   * included): what a consumer of per-file results must recompute. `all` when everything may have.
+   */
+  changedSince(mark: number): Set<string> | 'all' {
+    if (this.allChangedAt > mark) return 'all';
+    const changed = new Set<string>();
+    for (const [file, at] of this.changedAt) if (at > mark) changed.add(file);
+    return changed;
+  }
+
+  /** Every call of the workspace (or of one file), file by file in path order, each scope's calls in evaluation order. */
+  *callSites(onlyFile?: string): Generator<PyCallSite> {
+    for (const file of onlyFile === undefined ? this.files() : this.factsByFile.has(onlyFile) ? [onlyFile] : []) {
       const facts = this.factsByFile.get(file)!;
       for (let scope = 0; scope < facts.scopes.length; scope++) {
         const events = facts.scopes[scope].events;
@@ -143,9 +171,9 @@ export class PyProgram implements SummaryHost {
 
   /** Summary and hazards of one scope (function, method, class body or module top level). */
   analysis(fn: FunctionRef): ScopeAnalysis {
-    const key = functionKey(fn);
-    const cached = this.analyses.get(key);
+    const cached = this.analyses.get(fn.file)?.[fn.scope];
     if (cached) return cached;
+    const key = functionKey(fn);
     const onStack = this.stackIndex.get(key);
     if (onStack !== undefined) {
       const top = this.frames[this.frames.length - 1];
@@ -189,15 +217,21 @@ export class PyProgram implements SummaryHost {
       parent.low = Math.min(parent.low, frame.low);
       this.frames[frame.low].members.push(key, ...frame.members);
     } else {
-      this.analyses.set(key, result);
+      this.settle(fn.file, fn.scope, result);
       for (const member of frame.members) {
         const settled = this.provisional.get(member);
-        if (settled) this.analyses.set(member, settled);
+        if (settled) this.settle(fileOfKey(member), Number(member.slice(member.lastIndexOf('#') + 1)), settled);
         this.forgetProvisional(member);
       }
       this.forgetProvisional(key);
     }
     return result;
+  }
+
+  private settle(file: string, scope: number, analysis: ScopeAnalysis): void {
+    let byScope = this.analyses.get(file);
+    if (!byScope) this.analyses.set(file, (byScope = []));
+    byScope[scope] = analysis;
   }
 
   summaryOf(fn: FunctionRef): FunctionSummary {
@@ -228,10 +262,18 @@ export class PyProgram implements SummaryHost {
   }
 
   qualifiedName(fn: FunctionRef): string | undefined {
-    const moduleName = this.moduleName(fn.file);
-    const scope = this.facts(fn.file)?.scopes[fn.scope];
-    if (moduleName === undefined || !scope) return undefined;
-    return scope.kind === 'module' ? moduleName : `${moduleName}.${scope.qualname}`;
+    const facts = this.facts(fn.file);
+    if (!facts) return undefined;
+    // Asked for every callee of every call: built once per scope (per facts and module index).
+    const modules = this.modules;
+    let cached = this.qualifiedNames.get(facts);
+    if (!cached || cached.modules !== modules) this.qualifiedNames.set(facts, (cached = { modules, names: [] }));
+    if (fn.scope in cached.names) return cached.names[fn.scope];
+    const moduleName = modules.moduleName(fn.file);
+    const scope = facts.scopes[fn.scope];
+    const name = moduleName === undefined || !scope ? undefined : scope.kind === 'module' ? moduleName : `${moduleName}.${scope.qualname}`;
+    cached.names[fn.scope] = name;
+    return name;
   }
 
   /** Workspace methods (functions defined directly in a class) with this name. */
@@ -306,9 +348,16 @@ export class PyProgram implements SummaryHost {
   // ---- invalidation ----
 
   private afterChange(file: string, previous: PyFacts | undefined, next: PyFacts | undefined): void {
+    this.changedAt.set(file, ++this.epoch);
     const oldIndex = this.moduleIndex;
     const fileSetChanged = previous === undefined || next === undefined;
-    if (fileSetChanged) this.moduleIndex = undefined;
+    if (fileSetChanged) {
+      this.moduleIndex = undefined;
+      this.sortedFiles = undefined;
+      // Memos of name resolution may change anywhere with the module index; they are cheap to redo.
+      this.resolver.forgetMembers();
+      this.callGraph.forgetLayouts();
+    }
     this.methodIndex = undefined;
     const flagBefore = this.startMethodFlag;
     this.startMethodFlag = undefined;
@@ -350,12 +399,20 @@ export class PyProgram implements SummaryHost {
 
   /** The files plus every file that (transitively) consulted one of them. */
   private withDependents(files: Set<string>): Set<string> {
+    // One pass builds the reverse edges, so the walk is linear in the dependencies recorded.
+    const dependentsOf = new Map<string, string[]>();
+    for (const [dependent, consulted] of this.dependencies) {
+      for (const file of consulted) {
+        const list = dependentsOf.get(file);
+        if (list) list.push(dependent);
+        else dependentsOf.set(file, [dependent]);
+      }
+    }
     const result = new Set(files);
     const queue = [...files];
     while (queue.length > 0) {
-      const changed = queue.pop()!;
-      for (const [dependent, consulted] of this.dependencies) {
-        if (!result.has(dependent) && consulted.has(changed)) {
+      for (const dependent of dependentsOf.get(queue.pop()!) ?? []) {
+        if (!result.has(dependent)) {
           result.add(dependent);
           queue.push(dependent);
         }
@@ -366,21 +423,24 @@ export class PyProgram implements SummaryHost {
 
   private invalidate(files: Set<string>): void {
     for (const file of files) {
+      this.changedAt.set(file, this.epoch);
       this.resolver.forgetFile(file);
       this.callGraph.forgetFile(file);
       this.dependencies.delete(file);
       this.fallbackNames.delete(file);
     }
-    for (const key of [...this.analyses.keys()]) if (files.has(fileOfKey(key))) this.analyses.delete(key);
+    for (const file of files) this.analyses.delete(file);
     for (const file of files) this.scriptAnalyses.delete(file);
   }
 
   private hasDerivedData(): boolean {
-    return this.analyses.size > 0 || this.scriptAnalyses.size > 0 || this.dependencies.size > 0;
+    return this.analyses.size > 0 || this.scriptAnalyses.size > 0 || this.dependencies.size > 0 || this.callGraph.hasCachedData() || this.resolver.hasCachedData();
   }
 
   private invalidateAll(): void {
-    this.invalidate(new Set([...this.factsByFile.keys(), ...this.dependencies.keys(), ...[...this.analyses.keys()].map(fileOfKey)]));
+    this.allChangedAt = this.epoch;
+    this.callGraph.forgetAll();
+    this.invalidate(new Set([...this.factsByFile.keys(), ...this.dependencies.keys(), ...this.analyses.keys()]));
   }
 
   private computeStartMethodFlag(): boolean {

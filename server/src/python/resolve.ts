@@ -35,18 +35,32 @@ export interface ResolveHost {
   facts(file: string): PyFacts | undefined;
   readonly modules: ModuleIndex;
   touch(file: string): void;
+  /** Runs `compute` with `file` as the file whose derived data is being computed (dependency tracking). */
+  track<T>(file: string, compute: () => T): T;
 }
 
 const MAX_REEXPORT_DEPTH = 12;
 
 export class NameResolver {
   private readonly bindingsCache = new Map<string, ModuleBindings>();
+  /** What each top-level name of a module denotes (asked for at every use of a global or builtin). */
+  private readonly membersCache = new Map<string, Map<string, PySymbol | undefined>>();
 
   constructor(private readonly host: ResolveHost) {}
 
   /** Forgets what was derived from this file's facts. */
   forgetFile(file: string): void {
     this.bindingsCache.delete(file);
+    this.membersCache.delete(file);
+  }
+
+  /** Forgets every module's members (the module index changed: a new submodule may answer a name). */
+  forgetMembers(): void {
+    this.membersCache.clear();
+  }
+
+  hasCachedData(): boolean {
+    return this.membersCache.size > 0;
   }
 
   /** Resolves an absolute dotted name. */
@@ -84,8 +98,23 @@ export class NameResolver {
     }
   }
 
-  /** A top-level name of a workspace module, following imports and star imports. */
+  /**
+   * A top-level name of a workspace module, following imports and star imports. The answer from
+   * the top (depth 0) is kept as derived data of the module, so what it consulted is the module's
+   * dependency, and the caller depends on the module.
+   */
   moduleMember(file: string, name: string, depth = 0): PySymbol | undefined {
+    if (depth > 0) return this.computeMember(file, name, depth);
+    this.host.touch(file);
+    let members = this.membersCache.get(file);
+    if (!members) this.membersCache.set(file, (members = new Map()));
+    if (members.has(name)) return members.get(name);
+    const symbol = this.host.track(file, () => this.computeMember(file, name, 0));
+    members.set(name, symbol);
+    return symbol;
+  }
+
+  private computeMember(file: string, name: string, depth: number): PySymbol | undefined {
     if (depth > MAX_REEXPORT_DEPTH) return undefined;
     this.host.touch(file);
     const bindings = this.moduleBindings(file);

@@ -15,6 +15,11 @@ import type { ScanBatch, ScanBatchResult, ScanFile } from './scan-protocol';
 
 export interface ExtractManyOptions {
   threads: number;
+  /**
+   * When given, receives for each file the JSON of its facts' compact encoding (facts-codec.ts) as
+   * a worker sent it, so the disk cache can store it without encoding the facts again.
+   */
+  encoded?: Map<string, string>;
   onProgress?: (done: number, total: number) => void;
   token?: { isCancellationRequested: boolean };
 }
@@ -97,6 +102,7 @@ export async function extractMany(files: ScanFile[], options: ExtractManyOptions
             const facts = decodeReply(packedJson);
             if (facts) {
               result.set(file, facts);
+              options.encoded?.set(file, packedJson);
               decoded++;
             } else failed.push(...(batch?.files.filter((candidate) => candidate.path === file) ?? []));
           }

@@ -21,6 +21,7 @@ import type { PyBlock, PyCallEvent, PyFacts, PyScope, PyValue } from './facts';
 import { splitCallee, splitTargets, type CallGraph, type CallSiteRef, type FunctionRef, type ResolvedCall } from './callgraph';
 import { isSimpleName, type NameResolver } from './resolve';
 import type { ModuleIndex } from './module-index';
+import { bindingsOf } from './scope-index';
 
 export type PoolIdentityKind = 'global' | 'attr' | 'registry' | 'local' | 'anon';
 
@@ -110,7 +111,14 @@ export interface ScopeAnalysis {
   hazards: ForkHazard[];
 }
 
-export const EMPTY_SUMMARY: FunctionSummary = Object.freeze({ creates: [], resets: [], protects: [] }) as FunctionSummary;
+export const EMPTY_SUMMARY: FunctionSummary = Object.freeze({
+  creates: Object.freeze([]),
+  resets: Object.freeze([]),
+  protects: Object.freeze([]),
+  fork: undefined,
+  returns: undefined,
+}) as unknown as FunctionSummary;
+const NO_HAZARDS: ForkHazard[] = Object.freeze([]) as unknown as ForkHazard[];
 
 /** What the walk needs from the program. */
 export interface SummaryHost {
@@ -199,7 +207,8 @@ class ScopeWalk {
         this.returns = this.identityOf(event.value.dotted, order)?.key ?? this.returns;
       }
     });
-    return { summary: this.summary(), hazards: this.hazards };
+    // Most scopes have nothing to say: they share one empty result (kept for every scope).
+    return { summary: this.summary(), hazards: this.hazards.length === 0 ? NO_HAZARDS : this.hazards };
   }
 
   /** The module's import-time pools are alive whenever one of its functions runs. */
@@ -273,7 +282,7 @@ class ScopeWalk {
       this.host.touch(file);
       const summary = this.host.summaryOf({ file, scope: 0 });
       const step: ChainStep = { file: this.fn.file, range: event.range, label: `import ${moduleName}`, kind: 'import', byName: false };
-      this.applyCallee(summary, order, event.block, step);
+      this.applyCallee(summary, order, event.block, () => step);
     }
   }
 
@@ -284,7 +293,7 @@ class ScopeWalk {
     if (!inner || inner.kind !== 'class') return;
     const summary = this.host.summaryOf({ file: this.fn.file, scope });
     const step: ChainStep = { file: this.fn.file, range: event.range, label: `class ${inner.qualname}`, kind: 'call', byName: false };
-    this.applyCallee(summary, order, event.block, step);
+    this.applyCallee(summary, order, event.block, () => step);
   }
 
   private onAssign(targets: string[], value: PyValue): void {
@@ -310,9 +319,10 @@ class ScopeWalk {
       const configured = qualified === undefined ? undefined : this.host.catalog.forkPointByName.get(qualified);
       if (configured) return { point: configured, site, via: [], resetsBefore: [], protects: [], handled: [] };
       const summary = this.host.summaryOf(callee);
+      if (!summary.fork) continue;
       // A route back through this very function (recursion) is found where it forks directly.
       const self = `${this.fn.file}#${this.fn.scope}`;
-      if (summary.fork && !summary.fork.via.some((s) => s.enters === self)) {
+      if (!summary.fork.via.some((s) => s.enters === self)) {
         return { ...summary.fork, via: [step(callee), ...summary.fork.via] };
       }
     }
@@ -391,8 +401,8 @@ class ScopeWalk {
   // ---- resets and handlers ----
 
   private collectResets(call: PyCallEvent, order: number, resolved: ResolvedCall): void {
-    const configured = [...resolved.externals, ...resolved.functions.map((f) => this.host.qualifiedName(f) ?? '')];
-    if (configured.some((q) => this.host.catalog.resetCalls.has(q))) {
+    const resetCalls = this.host.catalog.resetCalls;
+    if (resolved.externals.some((q) => resetCalls.has(q)) || resolved.functions.some((f) => resetCalls.has(this.host.qualifiedName(f) ?? ''))) {
       this.resets.push({ key: '*', methods: null, order, block: call.block, names: [] });
     }
     const { receiver, member } = splitCallee(call.callee);
@@ -439,10 +449,13 @@ class ScopeWalk {
 
   private collectCreations(call: PyCallEvent, order: number, resolved: ResolvedCall, step: (callee: FunctionRef) => ChainStep): void {
     const factory = this.factoryOf(resolved);
-    const targetIdentity = this.targetIdentity(call, order);
+    // The target's identity is looked up only when something needs it (most calls create nothing),
+    // and before any alias is rebound below (it must see the aliases as they were at the call).
+    let target: { identity: PoolIdentity | undefined } | undefined;
+    const targetIdentity = (): PoolIdentity | undefined => (target ??= { identity: this.targetIdentity(call, order) }).identity;
     if (factory) {
       const isStart = factory.kind === 'thread';
-      const identity = isStart ? this.receiverIdentity(call, order) : targetIdentity ?? this.anonIdentity(call, factory);
+      const identity = isStart ? this.receiverIdentity(call, order) : targetIdentity() ?? this.anonIdentity(call, factory);
       const record: PoolRecord = {
         identity,
         factory,
@@ -461,8 +474,9 @@ class ScopeWalk {
       // A fresh pool returned (a local or unnamed one) takes the name the caller binds it to;
       // a named one (a global, an attribute) keeps its identity and the caller's name aliases it.
       const fresh = returned !== undefined && (returned.kind === 'local' || returned.kind === 'anon');
-      this.applyCallee(summary, order, call.block, step(callee), fresh ? targetIdentity : undefined, call.returned === true);
+      this.applyCallee(summary, order, call.block, () => step(callee), fresh ? targetIdentity() : undefined, call.returned === true);
       if (returned && !fresh) {
+        targetIdentity();
         for (const target of call.targets ?? []) {
           if (isSimpleName(target) && !this.isModuleLevelName(target)) this.aliases.set(target, { identity: returned, source: call.callee });
         }
@@ -472,8 +486,10 @@ class ScopeWalk {
   }
 
   /** Applies a callee's escaping effects at a call site: resets first, then what it leaves alive. */
-  private applyCallee(summary: FunctionSummary, order: number, block: number, step: ChainStep, bindTo?: PoolIdentity, returned = false): void {
+  private applyCallee(summary: FunctionSummary, order: number, block: number, stepOf: () => ChainStep, bindTo?: PoolIdentity, returned = false): void {
     for (const key of summary.protects) this.protects.add(key);
+    if (summary.creates.length === 0) return;
+    const step = stepOf();
     for (const created of summary.creates) {
       let identity = created.identity;
       if (summary.returns !== undefined && identity.key === summary.returns) {
@@ -614,6 +630,7 @@ class ScopeWalk {
     };
     const creates = this.live.filter(escapes).map((p) => p.record);
     const resets = this.resets.filter((r) => !r.key.startsWith('local:') && this.isSureBefore(r, endBlock)).map(toEffect);
+    if (creates.length === 0 && resets.length === 0 && this.protects.size === 0 && !this.fork && this.returns === undefined) return EMPTY_SUMMARY;
     return { creates, resets: dedupeResets(resets), protects: [...this.protects].sort(), fork: this.fork, returns: this.returns };
   }
 }
@@ -639,7 +656,7 @@ export function identityOfDotted(
   if (parts.length === 1) {
     const alias = aliases?.get(plain);
     if (alias && !isRegistry) return alias.identity;
-    const moduleLevel = scope.kind === 'module' || scope.globals.includes(plain) || !bindsLocally(scope, plain);
+    const moduleLevel = scope.kind === 'module' || scope.globals.includes(plain) || !bindsLocally(facts, scope, plain);
     if (!moduleLevel) {
       if (scope.params[0] === plain && scope.className !== undefined) return undefined; // `self` itself
       return { key: `local:${fn.file}#${fn.scope}:${plain}`, kind: isRegistry ? 'registry' : 'local', display, name: plain };
@@ -685,13 +702,10 @@ function attributeOwner(host: Pick<SummaryHost, 'callGraph'>, file: string, cls:
   return { file, cls };
 }
 
-function bindsLocally(scope: PyScope, name: string): boolean {
+function bindsLocally(facts: PyFacts, scope: PyScope, name: string): boolean {
   if (scope.params.includes(name)) return true;
-  return scope.events.some(
-    (e) =>
-      ((e.k === 'call' || e.k === 'assign') && e.targets?.some((t) => t === name || t === `${name}[]`)) ||
-      (e.k === 'import' && e.bindings.some((b) => b.local === name)),
-  );
+  // Calls, assignments and imports bind (a nested `def` does not count here); `name[] = ...` too.
+  return (bindingsOf(facts, scope, name) ?? []).some((b) => b.k !== 'def') || (bindingsOf(facts, scope, `${name}[]`) ?? []).some((b) => b.k === 'call' || b.k === 'assign');
 }
 
 function guardsPool(block: PyBlock, names: string[]): boolean {

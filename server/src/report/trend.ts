@@ -1,10 +1,11 @@
 /**
  * The trend of eventlet references over git history: one sample a week for the last N weeks,
- * read from the commits themselves (`git rev-list` + `git grep <commit>`), never by checking out.
+ * read from the commits themselves (`git log` + the blobs of each sampled tree), never by checking out.
  */
 import type { CancellationToken } from '../model';
 import type { TrendSection, TrendSample } from './model';
-import { countMatchingLines, gitTopLevel, runGit } from './git';
+import { CommitLineCounter } from './commit-line-counter';
+import { gitTopLevel, runGit } from './git';
 import { EVENTLET_PATTERN } from './textual-refs';
 
 export const DEFAULT_HISTORY_WEEKS = 26;
@@ -38,20 +39,20 @@ export async function eventletTrend(roots: readonly string[], options: TrendOpti
   const dates = sampleDates(options.weeks, options.now ?? new Date());
   const byDate = new Map<number, { commits: string[]; refs: number }>();
   for (const root of repositories) {
-    const refsAtCommit = new Map<string, number>(); // consecutive weeks often share a commit
-    for (let i = 0; i < dates.length; i++) {
-      if (options.token?.isCancellationRequested) return { samples: [], unavailable: 'cancelled' };
-      const commit = await commitBefore(root, dates[i]);
-      if (commit === undefined) continue;
-      let refs = refsAtCommit.get(commit);
-      if (refs === undefined) {
-        refs = await countMatchingLines(root, EVENTLET_PATTERN, commit);
-        refsAtCommit.set(commit, refs);
+    const history = await commitTimes(root);
+    const counter = new CommitLineCounter(root, EVENTLET_PATTERN);
+    try {
+      for (let i = 0; i < dates.length; i++) {
+        if (options.token?.isCancellationRequested) return { samples: [], unavailable: 'cancelled' };
+        const commit = commitBefore(history, dates[i]);
+        if (commit === undefined) continue;
+        const sample = byDate.get(i) ?? { commits: [], refs: 0 };
+        sample.commits.push(commit);
+        sample.refs += await counter.count(commit);
+        byDate.set(i, sample);
       }
-      const sample = byDate.get(i) ?? { commits: [], refs: 0 };
-      sample.commits.push(commit);
-      sample.refs += refs;
-      byDate.set(i, sample);
+    } finally {
+      counter.dispose();
     }
   }
   const samples: TrendSample[] = [...byDate.entries()]
@@ -60,12 +61,32 @@ export async function eventletTrend(roots: readonly string[], options: TrendOpti
   return samples.length > 0 ? { samples } : { samples: [], unavailable: 'no commit in the sampled weeks' };
 }
 
-/** The last commit of HEAD made before the end of that UTC day, or undefined (none, or no HEAD). */
-async function commitBefore(root: string, date: Date): Promise<string | undefined> {
-  const endOfDay = `${isoDate(date)}T23:59:59Z`;
-  const result = await runGit(root, ['rev-list', '-1', `--before=${endOfDay}`, 'HEAD']);
-  const commit = result.stdout.trim();
-  return result.code === 0 && commit !== '' ? commit : undefined;
+interface CommitTime {
+  commit: string;
+  /** Committer date, seconds since the epoch. */
+  seconds: number;
+}
+
+/** HEAD's history in `git rev-list`'s default order (newest committer date first); empty without a HEAD. */
+async function commitTimes(root: string): Promise<CommitTime[]> {
+  const result = await runGit(root, ['log', '--format=%H %ct', 'HEAD']);
+  if (result.code !== 0) return [];
+  return result.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [commit, seconds] = line.split(' ');
+      return { commit, seconds: Number(seconds) };
+    });
+}
+
+/**
+ * The commit `git rev-list -1 --before=<end of that UTC day> HEAD` names: the first, in that order,
+ * committed before the end of the day (undefined when there is none). One `git log` serves every date.
+ */
+function commitBefore(history: readonly CommitTime[], date: Date): string | undefined {
+  const endOfDay = Date.parse(`${isoDate(date)}T23:59:59Z`) / 1000;
+  return history.find((entry) => entry.seconds <= endOfDay)?.commit;
 }
 
 export function isoDate(date: Date): string {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RuleMeta } from '../model';
-import type { Rule } from './types';
+import type { Rule, RuleCheckers } from './types';
 
 export function readRuleDocs(folder: string, fallback: string): string {
   const candidates = [path.join(__dirname, folder, 'README.md'), path.join(__dirname, 'rules', folder, 'README.md')];
@@ -26,14 +26,16 @@ export function lazyRuleDocs(folder: string, fallback: string): () => string {
   return () => (docs ??= readRuleDocs(folder, fallback));
 }
 
-/** A rule whose doc page is the README.md of its folder. */
-export function defineRule(meta: RuleMeta, folder: string, checkPython: NonNullable<Rule['checkPython']>): Rule {
+/** A rule whose doc page is the README.md of its folder, with a checker per language it supports. */
+export function defineRule(meta: RuleMeta, folder: string, checkers: RuleCheckers): Rule {
   const docs = lazyRuleDocs(folder, meta.summary);
   return {
     meta,
     get docs(): string {
       return docs();
     },
-    checkPython,
+    ...(checkers.python ? { checkPython: checkers.python } : {}),
+    ...(checkers.pythonIncremental ? { incrementalPython: checkers.pythonIncremental } : {}),
+    ...(checkers.typescript ? { checkTypeScript: checkers.typescript } : {}),
   };
 }

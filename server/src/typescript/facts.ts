@@ -13,14 +13,17 @@
  */
 import type { Range, SuppressionComment } from '../model';
 
-export const TS_FACTS_VERSION = 1;
+export const TS_FACTS_VERSION = 2;
 
 export interface TsFacts {
   version: number;
   /** `esm` when the file has `import`/`export` syntax or is `.mjs`/`.mts`; else `commonjs`. */
   moduleSystem: 'esm' | 'commonjs';
-  /** Line ending used by the file (the first one found), so fixes insert the same. */
-  eol: '\n' | '\r\n';
+  /**
+   * Line ending used by the file (the first one found; `\n` when there is none), so fixes insert
+   * the same. `\r` for a file with classic-Mac line endings (JavaScript allows them).
+   */
+  eol: '\n' | '\r\n' | '\r';
   lineCount: number;
   /** Ranges of parse diagnostics, at most 20; empty when the file parses cleanly. */
   syntaxErrors: Range[];
@@ -30,8 +33,19 @@ export interface TsFacts {
   functions: TsFunction[];
   /** calls[i].id === i. Every call and `new` expression, in source order (a call's arguments after it). */
   calls: TsCall[];
-  /** `const x = ...` / `let` / `var` / assignments `x = ...` whose target is a plain name or `this.x`. */
+  /**
+   * `const x = ...` / `let` / `var` with an initializer, and assignments `x = ...` whose target is a
+   * plain name or `this.x` (`let x;` without a value is not a binding; destructuring is not either,
+   * except destructured `require`, which is an import). An instance field with an initializer
+   * (`pool = new Pool()` in a class body) is the binding `this.pool`, kind 'assign', in the constructor.
+   */
   bindings: TsBinding[];
+  /**
+   * Assignments to a member of something else than `this` (`axios.defaults.timeout = 5000`,
+   * `pool.options.max = 4`), which are not bindings: FG002 reads library-wide defaults from them.
+   * `module.exports...` / `exports.x` assignments are exports, not listed here.
+   */
+  memberAssignments: TsMemberAssignment[];
   /** `// forkguard: ignore[FG001]` comments (line or block comments). */
   suppressions: SuppressionComment[];
   /** Where a fix inserts a new import/require: the 0-based line after the leading block of imports. */
@@ -44,6 +58,9 @@ export interface TsFacts {
  * `const { Pool: P } = require('pg')` -> {local 'P', imported 'Pool'};
  * `const Pool = require('pg').Pool` -> {local 'Pool', imported 'Pool'}.
  * `module` is the specifier as written (`node:cluster`, `./db`, `../db.js`).
+ * An import that binds no name (`import './worker'`, a bare `require('./worker')`, `import('m')`
+ * not stored in a declaration, `require('m').f()`) has local '' and imported '*': it still makes an
+ * edge of the import graph and runs the module.
  */
 export interface TsImport {
   local: string;
@@ -74,14 +91,23 @@ export interface TsExport {
   function?: number;
   /** Re-export from another module. */
   from?: { module: string; imported: string };
+  /**
+   * The exported expression, for `export default <expr>`, `module.exports = <expr>`,
+   * `exports.a = <expr>` and `export const a = <expr>` (`module.exports = new Pool()` ->
+   * a 'call' value: the importer gets that pool).
+   */
+  value?: TsValue;
   range: Range;
 }
 
 export interface TsFunction {
   id: number;
   /**
-   * Name it is known by in this file: a declaration's name, the variable of `const f = () => ...`,
-   * `Class.method` for methods, undefined for anonymous callbacks.
+   * Name it is known by in this file: a declaration's name, the variable of `const f = () => ...`
+   * (or of `f = function () {}`), `Class.method` for methods (`Class.constructor`; class fields
+   * holding arrows give `Class.field`), undefined for anonymous callbacks and object-literal methods.
+   * Instance field initializers run in the constructor: their calls belong to it, and a class
+   * with such fields and no constructor gets an implicit `Class.constructor` spanning the class.
    */
   name?: string;
   /** Enclosing function id; undefined at module top level. */
@@ -164,6 +190,14 @@ export interface TsCall {
   canAwait: boolean;
   /** The name the result is stored in: `const pool = new Pool()` -> ['pool'], `this.pool = ...` -> ['this','pool']. */
   assignedTo?: string[];
+}
+
+/** `a.b.c = value`: target ['a', 'b', 'c']. */
+export interface TsMemberAssignment {
+  target: string[];
+  value: TsValue;
+  function?: number;
+  range: Range;
 }
 
 export interface TsBinding {

@@ -5,5 +5,5 @@ export const FG001_META: RuleMeta = {
   name: 'pool-before-fork',
   defaultSeverity: 'warning',
   summary: 'A pool (thread pool, executor, DB engine, started thread, RPC client) is alive when the process forks.',
-  languages: ['python'],
+  languages: ['python', 'typescript'],
 };

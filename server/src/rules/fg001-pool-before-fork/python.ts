@@ -6,22 +6,22 @@ import type { Finding, RelatedLocation } from '../../model';
 import type { PyFacts } from '../../python/facts';
 import type { PyProgram } from '../../python/program';
 import type { ChainStep, ForkHazard, PoolRecord } from '../../python/summaries';
-import type { PythonRuleContext } from '../types';
+import type { IncrementalPythonChecker } from '../types';
+import { wholeProgramChecker } from '../incremental';
 import { INHERITED_BY_CHILDREN } from '../../catalog/python';
 import { FG001_META } from './meta';
 import { buildFixes } from './fixes';
 import { checkPreloadedApps } from './preload';
 
-export function checkPoolBeforeFork(context: PythonRuleContext): Finding[] {
-  const { program } = context;
-  const findings: Finding[] = [];
-  for (const file of program.files()) {
-    for (const hazard of program.hazards(file)) findings.push(findingOf(program, hazard));
-  }
+export const FG001_PYTHON: IncrementalPythonChecker = {
+  checkFile: ({ program }, file) => program.hazards(file).map((hazard) => findingOf(program, hazard)),
+  // A finding's preferred fix may call a reset helper found anywhere in the workspace.
+  readsWholeProgram: (findings) => findings.length > 0,
   // Servers that import the app in their master before forking (gunicorn preload_app, uWSGI).
-  findings.push(...checkPreloadedApps(context));
-  return findings;
-}
+  checkProgram: checkPreloadedApps,
+};
+
+export const checkPoolBeforeFork = wholeProgramChecker(FG001_PYTHON);
 
 function findingOf(program: PyProgram, hazard: ForkHazard): Finding {
   const facts = program.facts(hazard.site.file)!;

@@ -5,5 +5,5 @@ export const FG002_META: RuleMeta = {
   name: 'missing-query-timeout',
   defaultSeverity: 'warning',
   summary: 'A database connection, engine or pool, or a network call, has no read/statement timeout.',
-  languages: ['python'],
+  languages: ['python', 'typescript'],
 };

@@ -17,7 +17,8 @@ import {
 } from '../../catalog/python-timeouts';
 import type { PyCallEvent, PyValue } from '../../python/facts';
 import type { PyProgram } from '../../python/program';
-import type { PythonRuleContext } from '../types';
+import type { IncrementalPythonChecker, PythonRuleContext } from '../types';
+import { wholeProgramChecker } from '../incremental';
 import { checkConfigFiles, configConnections, lacksTimeout } from './config-files';
 import { parseDatabaseUrl, urlCarriesTimeout } from './database-url';
 import { argumentOf, carrierSatisfied, dictCarries, literalUrlOf, type CallSite } from './arguments';
@@ -27,10 +28,17 @@ import { FG002_META } from './meta';
 const ENGINE_BY_QNAME = indexByQualname(ENGINE_FACTORIES);
 const CALL_BY_QNAME = indexByQualname(TIMEOUT_CALLS);
 
-export function checkMissingTimeouts({ program, config, configFiles }: PythonRuleContext): Finding[] {
+export const FG002_PYTHON: IncrementalPythonChecker = {
+  checkFile: checkFileTimeouts,
+  checkProgram: ({ program, config, configFiles }) => checkConfigFiles(configFiles ?? new Map(), config.timeoutSeconds, (file) => program.relativePath(file)),
+};
+
+export const checkMissingTimeouts = wholeProgramChecker(FG002_PYTHON);
+
+function checkFileTimeouts({ program, config, configFiles }: PythonRuleContext, file: string): Finding[] {
   const configs = configFiles ?? new Map<string, string>();
   const findings: Finding[] = [];
-  for (const site of program.callSites()) {
+  for (const site of program.callSites(file)) {
     if (site.call.hasStarKwargs) continue; // `**kwargs` may carry the timeout
     const externals = program.callGraph.resolveCall(site.file, site.scope, site.event)?.externals ?? [];
     const engine = firstMatch(externals, ENGINE_BY_QNAME);
@@ -39,7 +47,6 @@ export function checkMissingTimeouts({ program, config, configFiles }: PythonRul
       : checkCall(program, site, firstMatch(externals, CALL_BY_QNAME), config.timeoutSeconds);
     if (finding) findings.push(finding);
   }
-  findings.push(...checkConfigFiles(configs, config.timeoutSeconds, (file) => program.relativePath(file)));
   return findings;
 }
 

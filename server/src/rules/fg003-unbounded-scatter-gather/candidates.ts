@@ -47,6 +47,8 @@ export function passesNone(call: PyCallEvent): boolean {
   return call.args.some((a) => a.kind === 'none') || call.kwargs.some((k) => k.value.kind === 'none');
 }
 
+/** `a.b.wait` -> `wait`; `a.Pool()` -> `Pool` (asked for every call of the workspace: no regular expression). */
 function lastName(dotted: string): string {
-  return dotted.slice(dotted.lastIndexOf('.') + 1).replace(/\(\)$/, '');
+  const last = dotted.slice(dotted.lastIndexOf('.') + 1);
+  return last.endsWith('()') ? last.slice(0, -2) : last;
 }

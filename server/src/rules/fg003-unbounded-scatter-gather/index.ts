@@ -4,8 +4,9 @@
  */
 import { defineRule } from '../rule-docs';
 import { FG003_META } from './meta';
-import { checkScatterGather } from './python';
+import { checkScatterGather, FG003_PYTHON } from './python';
+import { checkScatterGatherTs } from './typescript';
 
 export { FG003_META };
 
-export const FG003 = defineRule(FG003_META, 'fg003-unbounded-scatter-gather', checkScatterGather);
+export const FG003 = defineRule(FG003_META, 'fg003-unbounded-scatter-gather', { python: checkScatterGather, pythonIncremental: FG003_PYTHON, typescript: checkScatterGatherTs });

@@ -5,5 +5,5 @@ export const FG003_META: RuleMeta = {
   name: 'unbounded-scatter-gather',
   defaultSeverity: 'warning',
   summary: 'Tasks fanned out per item are waited for with no deadline, or run with no bound on how many run at once.',
-  languages: ['python'],
+  languages: ['python', 'typescript'],
 };

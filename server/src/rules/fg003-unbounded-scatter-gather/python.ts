@@ -6,7 +6,8 @@
  *     reaches a wait's timeout (finding on the call).
  */
 import type { Finding, RelatedLocation } from '../../model';
-import type { PythonRuleContext } from '../types';
+import type { IncrementalPythonChecker, PythonRuleContext } from '../types';
+import { wholeProgramChecker } from '../incremental';
 import { CandidateFilter, scatterGatherCatalog } from './candidates';
 import { addTimeoutFix, wrapInWaitForFix } from './fixes';
 import { findingOn } from './finding';
@@ -14,22 +15,24 @@ import { ScatterScope, timeoutState, type FanOut, type Wait } from './scope';
 import { concurrencyFindings } from './concurrency';
 import { helperCallFindings } from './helpers';
 
-export function checkScatterGather({ program, config }: PythonRuleContext): Finding[] {
+export const FG003_PYTHON: IncrementalPythonChecker = { checkFile: checkFileScatterGather };
+
+export const checkScatterGather = wholeProgramChecker(FG003_PYTHON);
+
+function checkFileScatterGather({ program, config }: PythonRuleContext, file: string): Finding[] {
   const { catalog, memberNames } = scatterGatherCatalog(program);
   const findings: Finding[] = [];
-  for (const file of program.files()) {
-    const facts = program.facts(file);
-    if (!facts) continue;
-    const filter = new CandidateFilter(memberNames, facts);
-    for (let index = 0; index < facts.scopes.length; index++) {
-      if (!facts.scopes[index].events.some((e) => e.k === 'call' && filter.isCandidate(e))) continue;
-      const scope = new ScatterScope(program, catalog, file, index, (call) => filter.isCandidate(call));
-      for (const wait of scope.waits()) {
-        const finding = waitFinding(scope, wait, config.timeoutSeconds);
-        if (finding) findings.push(finding);
-      }
-      findings.push(...concurrencyFindings(scope), ...helperCallFindings(scope, config.timeoutSeconds));
+  const facts = program.facts(file);
+  if (!facts) return findings;
+  const filter = new CandidateFilter(memberNames, facts);
+  for (let index = 0; index < facts.scopes.length; index++) {
+    if (!facts.scopes[index].events.some((e) => e.k === 'call' && filter.isCandidate(e))) continue;
+    const scope = new ScatterScope(program, catalog, file, index, (call) => filter.isCandidate(call));
+    for (const wait of scope.waits()) {
+      const finding = waitFinding(scope, wait, config.timeoutSeconds);
+      if (finding) findings.push(finding);
     }
+    findings.push(...concurrencyFindings(scope), ...helperCallFindings(scope, config.timeoutSeconds));
   }
   return findings;
 }

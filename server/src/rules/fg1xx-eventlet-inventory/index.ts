@@ -6,7 +6,8 @@ import type { RuleMeta } from '../../model';
 import { lazyRuleDocs } from '../rule-docs';
 import type { Rule } from '../types';
 import { INVENTORY_FOLDER, INVENTORY_METAS, type InventoryRuleMeta } from './meta';
-import { checkEventletUsage } from './python';
+import { eventletChecker } from './python';
+import { wholeProgramChecker } from '../incremental';
 
 export { eventletInventory, type EventletUsage } from './inventory';
 export { INVENTORY_METAS };
@@ -17,12 +18,14 @@ const inventoryDocs = lazyRuleDocs(INVENTORY_FOLDER, 'eventlet migration invento
 function ruleOf(inventoryMeta: InventoryRuleMeta): Rule {
   const { kind: _kind, label: _label, ...meta }: InventoryRuleMeta = inventoryMeta;
   const ruleMeta: RuleMeta = meta;
+  const checker = eventletChecker(inventoryMeta);
   return {
     meta: ruleMeta,
     get docs(): string {
       return inventoryDocs();
     },
-    checkPython: (context) => checkEventletUsage(inventoryMeta, context),
+    checkPython: wholeProgramChecker(checker),
+    incrementalPython: checker,
   };
 }
 

@@ -53,28 +53,48 @@ function sameSnapshot(cached: CachedInventory, files: string[], facts: (PyFacts 
 }
 
 function collectUsages(program: PyProgram, files: string[]): EventletUsage[] {
-  // A call can only resolve to eventlet when some file imports it: skip resolving every call of a
-  // workspace that never does (most workspaces, and the whole cost of these rules there).
-  if (!files.some((file) => importsEventlet(program, file))) return [];
-  const usages: EventletUsage[] = [];
-  for (const file of files) {
-    const facts = program.facts(file);
-    if (!facts) continue;
-    const inFile: EventletUsage[] = [];
-    facts.scopes.forEach((scope, scopeIndex) => {
-      scope.events.forEach((event, eventIndex) => {
-        const usage =
-          event.k === 'import' ? importUsage(program, file, event) : event.k === 'call' ? callUsage(program, file, scopeIndex, eventIndex, event) : undefined;
-        if (usage) inFile.push(usage);
-      });
+  if (!workspaceImportsEventlet(program)) return [];
+  return files.flatMap((file) => usagesIn(program, file));
+}
+
+/**
+ * The eventlet usages of one file, by position. A call can only resolve to eventlet when some
+ * file imports it: a workspace that never does (most, and the whole cost of these rules there)
+ * resolves none of its calls.
+ */
+export function eventletUsagesIn(program: PyProgram, file: string): EventletUsage[] {
+  return workspaceImportsEventlet(program) ? usagesIn(program, file) : [];
+}
+
+function usagesIn(program: PyProgram, file: string): EventletUsage[] {
+  const facts = program.facts(file);
+  if (!facts) return [];
+  const inFile: EventletUsage[] = [];
+  facts.scopes.forEach((scope, scopeIndex) => {
+    scope.events.forEach((event, eventIndex) => {
+      const usage =
+        event.k === 'import' ? importUsage(program, file, event) : event.k === 'call' ? callUsage(program, file, scopeIndex, eventIndex, event) : undefined;
+      if (usage) inFile.push(usage);
     });
-    usages.push(...inFile.sort(byPosition));
-  }
-  return usages;
+  });
+  return inFile.sort(byPosition);
+}
+
+/** Whether a file imports eventlet, per facts and module index (which decides what is the library). */
+const importsByFacts = new WeakMap<PyFacts, { modules: object; imports: boolean }>();
+
+export function workspaceImportsEventlet(program: PyProgram): boolean {
+  return program.files().some((file) => importsEventlet(program, file));
 }
 
 function importsEventlet(program: PyProgram, file: string): boolean {
-  return (program.facts(file)?.scopes ?? []).some((scope) => scope.events.some((event) => event.k === 'import' && importedEventletModule(program, file, event)));
+  const facts = program.facts(file);
+  if (!facts) return false;
+  const cached = importsByFacts.get(facts);
+  if (cached && cached.modules === program.modules) return cached.imports;
+  const imports = facts.scopes.some((scope) => scope.events.some((event) => event.k === 'import' && importedEventletModule(program, file, event) !== undefined));
+  importsByFacts.set(facts, { modules: program.modules, imports });
+  return imports;
 }
 
 /** The absolute eventlet module an import statement imports from, or undefined. */

@@ -4,14 +4,20 @@
  * replacement changes how the code runs and needs a human.
  */
 import type { Finding } from '../../model';
-import type { PythonRuleContext } from '../types';
-import { eventletInventory, type EventletUsage } from './inventory';
+import type { IncrementalPythonChecker } from '../types';
+import { eventletUsagesIn, workspaceImportsEventlet, type EventletUsage } from './inventory';
 import type { InventoryRuleMeta } from './meta';
 
-export function checkEventletUsage(meta: InventoryRuleMeta, { program }: PythonRuleContext): Finding[] {
-  return eventletInventory(program)
-    .filter((usage) => usage.kind === meta.kind)
-    .map((usage) => findingOf(meta, usage));
+/** One FG1xx code's checker, file by file (the inventory is computed per file too). */
+export function eventletChecker(meta: InventoryRuleMeta): IncrementalPythonChecker {
+  return {
+    checkFile: ({ program }, file) =>
+      eventletUsagesIn(program, file)
+        .filter((usage) => usage.kind === meta.kind)
+        .map((usage) => findingOf(meta, usage)),
+    // Whether any file imports eventlet decides whether calls are resolved at all.
+    sharedInputs: ({ program }) => String(workspaceImportsEventlet(program)),
+  };
 }
 
 function findingOf(meta: InventoryRuleMeta, usage: EventletUsage): Finding {

@@ -1,0 +1,173 @@
+/**
+ * Incremental analysis: after any series of changes, `analyze` on a workspace that has analysed
+ * before (and so reuses what the changes cannot reach) must give exactly the findings of a fresh
+ * workspace analysing the same files from scratch. Checked on a small service whose hazards cross
+ * files, through edits that add and remove pools, forks, imports, resets, files and names, and on
+ * every Python rule fixture after an edit of each of its files.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, test } from 'node:test';
+import type { Finding } from '../../server/src/model';
+import { analyze } from '../../server/src/engine/analyze';
+import { Workspace } from '../../server/src/engine/workspace';
+import { discoverFixtureCases } from '../helpers/fixtures';
+
+const scratch = mkdtempSync(join(tmpdir(), 'fg-incremental-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Every finding as comparable data (fixes included), file by file. */
+function snapshot(findings: Map<string, Finding[]>): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const [file, list] of [...findings].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    out[file] = list.map((f) => ({ rule: f.rule, severity: f.severity, range: f.range, message: f.message, related: f.related, fixes: f.fixes }));
+  }
+  return out;
+}
+
+async function open(root: string): Promise<Workspace> {
+  const workspace = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
+  await workspace.scan();
+  return workspace;
+}
+
+/** The incremental result must equal a from-scratch analysis of what is on disk now. */
+async function assertSameAsScratch(workspace: Workspace, root: string, step: string): Promise<Record<string, unknown[]>> {
+  const incremental = snapshot((await analyze(workspace)).findings);
+  const fresh = snapshot((await analyze(await open(root))).findings);
+  assert.deepEqual(incremental, fresh, `after ${step}`);
+  return incremental;
+}
+
+function write(root: string, file: string, text: string): string {
+  const full = join(root, file);
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, text);
+  return full;
+}
+
+function count(snap: Record<string, unknown[]>, rule: string): number {
+  return Object.values(snap)
+    .flat()
+    .filter((f) => (f as { rule: string }).rule === rule).length;
+}
+
+const SERVICE: Record<string, string> = {
+  'svc/__init__.py': '',
+  'svc/db.py': 'import sqlalchemy\n\nengine = None\n\n\ndef dispose_all():\n    pass\n',
+  'svc/work.py': 'from concurrent.futures import ThreadPoolExecutor, wait\n\n\ndef fan_out(items):\n    ex = ThreadPoolExecutor(4)\n    futures = [ex.submit(print, i) for i in items]\n    wait(futures)\n',
+  'svc/server.py': 'import os\n\nfrom svc import db\n\n\ndef serve():\n    pass\n',
+  'svc/net.py': 'import requests\n\n\ndef fetch(url):\n    return requests.get(url, timeout=5)\n',
+  'main.py': 'from svc.server import serve\n\nif __name__ == "__main__":\n    serve()\n',
+};
+
+test('incremental analysis equals a fresh one after a series of edits across files', async () => {
+  const root = join(scratch, 'service');
+  for (const [file, text] of Object.entries(SERVICE)) write(root, file, text);
+  const workspace = await open(root);
+  let snap = await assertSameAsScratch(workspace, root, 'the first analysis');
+  assert.equal(count(snap, 'FG001'), 0);
+
+  const refresh = async (file: string, text: string): Promise<void> => workspace.refreshFile(write(root, file, text));
+
+  // A pool created at import time of a module the server imports.
+  await refresh('svc/db.py', 'import sqlalchemy\n\nengine = sqlalchemy.create_engine("postgresql://db/x")\n\n\ndef dispose_all():\n    pass\n');
+  snap = await assertSameAsScratch(workspace, root, 'adding a pool');
+  assert.equal(count(snap, 'FG001'), 0, 'no fork yet');
+
+  // The server forks: the pool is inherited.
+  await refresh('svc/server.py', 'import os\n\nfrom svc import db\n\n\ndef serve():\n    os.fork()\n');
+  snap = await assertSameAsScratch(workspace, root, 'adding a fork');
+  assert.equal(count(snap, 'FG001'), 1);
+
+  // The helper now resets the pool: the fix offers it (a change the server file's findings read).
+  await refresh('svc/db.py', 'import sqlalchemy\n\nengine = sqlalchemy.create_engine("postgresql://db/x")\n\n\ndef dispose_all():\n    engine.dispose()\n');
+  await assertSameAsScratch(workspace, root, 'a reset helper appearing');
+
+  // The server calls the reset before forking.
+  await refresh('svc/server.py', 'import os\n\nfrom svc import db\n\n\ndef serve():\n    db.dispose_all()\n    os.fork()\n');
+  snap = await assertSameAsScratch(workspace, root, 'adding a reset');
+  assert.equal(count(snap, 'FG001'), 0);
+
+  // The helper is renamed: the call no longer resolves, the hazard is back.
+  await refresh('svc/db.py', 'import sqlalchemy\n\nengine = sqlalchemy.create_engine("postgresql://db/x")\n\n\ndef close_all():\n    engine.dispose()\n');
+  snap = await assertSameAsScratch(workspace, root, 'renaming a function');
+  assert.equal(count(snap, 'FG001'), 1);
+
+  // A new module imported by the server creates a thread pool at import time.
+  await refresh('svc/pools.py', 'from concurrent.futures import ThreadPoolExecutor\n\nPOOL = ThreadPoolExecutor(2)\n');
+  await assertSameAsScratch(workspace, root, 'adding a file');
+  await refresh('svc/server.py', 'import os\n\nfrom svc import db, pools\n\n\ndef serve():\n    os.fork()\n');
+  snap = await assertSameAsScratch(workspace, root, 'adding an import');
+  assert.equal(count(snap, 'FG001'), 1, 'one finding naming both pools');
+
+  // Deleting the module: the import no longer resolves.
+  unlinkSync(join(root, 'svc/pools.py'));
+  workspace.removeFile(join(root, 'svc/pools.py'));
+  await assertSameAsScratch(workspace, root, 'deleting a file');
+
+  // File-local rules: a timeout removed and a wait given a deadline, in files nothing imports.
+  const timeoutsBefore = count(snap, 'FG002');
+  await refresh('svc/net.py', 'import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n');
+  snap = await assertSameAsScratch(workspace, root, 'removing a timeout');
+  assert.equal(count(snap, 'FG002'), timeoutsBefore + 1);
+  const waitsBefore = count(snap, 'FG003');
+  await refresh('svc/work.py', SERVICE['svc/work.py'].replace('wait(futures)', 'wait(futures, timeout=5)'));
+  snap = await assertSameAsScratch(workspace, root, 'adding a deadline');
+  assert.equal(count(snap, 'FG003'), waitsBefore - 1);
+
+  // An open document edited in memory (no disk write): the fresh workspace opens the same text.
+  const server = join(root, 'svc/server.py');
+  const text = readFileSync(server, 'utf8');
+  workspace.openDocument(server, text, 1);
+  workspace.changeDocument(server, 2, [{ range: { start: { line: 6, character: 0 }, end: { line: 6, character: 0 } }, text: '    db.close_all()\n' }]);
+  const incremental = snapshot((await analyze(workspace)).findings);
+  const fresh = await open(root);
+  fresh.openDocument(server, workspace.text(server)!, 1);
+  assert.deepEqual(incremental, snapshot((await analyze(fresh)).findings), 'after an in-memory edit');
+  assert.equal(count(incremental, 'FG001'), 0, 'the edit adds the reset');
+});
+
+test('an edit of a file nothing imports re-analyses that file only', async () => {
+  const root = join(scratch, 'leaf');
+  for (const [file, text] of Object.entries(SERVICE)) write(root, file, text);
+  const workspace = await open(root);
+  await analyze(workspace);
+  const before = workspace.program.analysisCount;
+  await workspace.refreshFile(write(root, 'svc/net.py', 'import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n'));
+  const mark = workspace.program.changeMark();
+  await analyze(workspace);
+  const net = workspace.program.facts(join(root, 'svc/net.py'))!;
+  // The module's top level (as imported and as a script) and its one function.
+  assert.equal(workspace.program.analysisCount - before, net.scopes.length + 1);
+  assert.deepEqual(workspace.program.changedSince(mark), new Set(), 'analysing changes nothing');
+});
+
+test('incremental analysis equals a fresh one after editing each file of every Python rule fixture', async () => {
+  const cases = discoverFixtureCases().filter((c) => c.language === 'python');
+  assert.ok(cases.length > 50);
+  for (const fixture of cases) {
+    const root = join(scratch, 'fixtures', fixture.rule, fixture.name);
+    cpSync(fixture.dir, root, { recursive: true, filter: (source) => !source.includes('.fixed') });
+    const workspace = await open(root);
+    await analyze(workspace);
+    const files = workspace.program.files();
+    for (const file of files) {
+      const where = `${fixture.rule}/${fixture.name}/${file.slice(root.length + 1)}`;
+      const text = readFileSync(file, 'utf8');
+      if (files.length > 1) {
+        // Gone, then back: what other files resolved through it changes twice.
+        unlinkSync(file);
+        workspace.removeFile(file);
+        await assertSameAsScratch(workspace, root, `deleting ${where}`);
+        writeFileSync(file, text);
+        await workspace.refreshFile(file);
+      }
+      // A new module-level name and a new import: both change what other files may resolve.
+      await workspace.refreshFile(write(root, file.slice(root.length + 1), `${text}\nimport os as _probe_os\n_probe = _probe_os.getpid()\n`));
+      await assertSameAsScratch(workspace, root, `editing ${where}`);
+    }
+  }
+});
