@@ -184,4 +184,23 @@ describe('forkguard check', () => {
     assert.equal(withoutTimings(implicit.stdout), withoutTimings(explicit.stdout));
     assert.ok(JSON.parse(implicit.stdout).stats.files > 0, 'examples/ holds Python files');
   });
+
+  it('finds every rule in both languages of the bundled examples/ (what `npm start` shows)', () => {
+    const result = cli(['check', EXAMPLES, '--format', 'json', '--no-cache'], root);
+    assert.equal(result.status, 1, result.stderr);
+    const findings = (JSON.parse(result.stdout) as { findings: { rule: string; file: string; line: number }[] }).findings;
+    const relative = (file: string) => path.relative(EXAMPLES, path.resolve(root, file)).split(path.sep).join('/');
+    assert.deepEqual(
+      findings.map((finding) => `${relative(finding.file)}:${finding.line} ${finding.rule}`),
+      [
+        'orders-api/src/db.ts:4 FG002',
+        'orders-api/src/inventory.ts:3 FG002',
+        'orders-api/src/inventory.ts:8 FG003',
+        'orders-api/src/server.ts:10 FG001',
+        'scheduler/scheduler/cells.py:11 FG003',
+        'scheduler/scheduler/cmd.py:21 FG001',
+        'scheduler/scheduler/db.py:14 FG002',
+      ],
+    );
+  });
 });

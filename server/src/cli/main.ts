@@ -56,7 +56,7 @@ interface CheckFlags {
 export async function run(argv: string[], cwd = process.cwd()): Promise<number> {
   let exitCode = 0;
   const program = new Command('forkguard')
-    .description('Finds fork-safety and timeout hazards in Python services.')
+    .description('Finds fork-safety and timeout hazards in Python and TypeScript/JavaScript services.')
     .version(version)
     .exitOverride()
     .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
