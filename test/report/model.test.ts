@@ -85,3 +85,37 @@ describe('report model from a fixture workspace (not a git repository)', () => {
     assert.equal(report.trendUnavailable, 'not a git repository: no history to sample');
   });
 });
+
+describe('report pool inventory of a Node workspace', () => {
+  after(removeFixtureDirs);
+
+  it('lists every Node pool with its size, read through variables, and whether the primary holds it at a fork', async () => {
+    const report = await reportOf(
+      workspaceDir({
+        'src/db.ts': [
+          "import { Pool } from 'pg';",
+          "import knex from 'knex';",
+          'const settings = { max: 20 };',
+          'export const pool = new Pool(settings);',
+          "export const reports = knex({ client: 'pg', pool: { min: 0, max: config.reportPoolSize } });",
+          '',
+        ].join('\n'),
+        'src/worker.js': ["const { createClient } = require('redis');", 'module.exports.cache = createClient();', ''].join('\n'),
+        'src/server.ts': ["import cluster from 'node:cluster';", "import { pool } from './db.js';", 'if (cluster.isPrimary) cluster.fork();', ''].join('\n'),
+      }),
+      { historyWeeks: 0 },
+    );
+    assert.deepEqual(
+      report.pools.map((pool) => [pool.path, pool.line + 1, pool.kind, pool.label, pool.identity, pool.identityKind, pool.size, pool.aliveAtFork]),
+      [
+        ['src/db.ts', 4, 'db-pool', 'pg Pool', 'pool', 'local', { source: 'literal', text: '20' }, true],
+        ['src/db.ts', 5, 'db-pool', 'knex instance', 'reports', 'local', { source: 'config', text: 'config.reportPoolSize' }, true],
+        ['src/worker.js', 2, 'redis-client', 'redis client', 'module.exports.cache', 'export', null, false],
+      ],
+    );
+    assert.deepEqual(report.poolTotals, [
+      { kind: 'db-pool', count: 2, aliveAtFork: 2 },
+      { kind: 'redis-client', count: 1, aliveAtFork: 0 },
+    ]);
+  });
+});

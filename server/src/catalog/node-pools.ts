@@ -33,6 +33,12 @@ export interface NodePoolFactory {
    * for the module's local name (`await mongoose.disconnect()`).
    */
   singleton?: { module: string; closeQualnames: string[] };
+  /**
+   * Where the pool's size is configured, for the migration report's inventory: a property path in
+   * an options argument (`argument` -1: the last argument, for APIs whose options come after a
+   * variable number of positional ones, like Sequelize's).
+   */
+  size?: { argument: number; property: string[] };
 }
 
 export const NODE_POOL_FACTORIES: readonly NodePoolFactory[] = [
@@ -43,6 +49,7 @@ export const NODE_POOL_FACTORIES: readonly NodePoolFactory[] = [
     closeMethods: ['end'],
     fixStatements: ['$.end()'],
     closeReturnsPromise: true,
+    size: { argument: 0, property: ['max'] },
   },
   {
     // A pg Client holds no socket until `connect()`: the connect call is what opens it.
@@ -61,6 +68,7 @@ export const NODE_POOL_FACTORIES: readonly NodePoolFactory[] = [
     closeMethods: ['end'],
     fixStatements: ['$.end()'],
     closeReturnsPromise: false,
+    size: { argument: 0, property: ['connectionLimit'] },
   },
   {
     qualnames: ['mysql.createConnection', 'mysql2.createConnection'],
@@ -77,6 +85,7 @@ export const NODE_POOL_FACTORIES: readonly NodePoolFactory[] = [
     closeMethods: ['end'],
     fixStatements: ['$.end()'],
     closeReturnsPromise: true,
+    size: { argument: 0, property: ['connectionLimit'] },
   },
   {
     qualnames: ['mysql2/promise.createConnection'],
@@ -93,6 +102,7 @@ export const NODE_POOL_FACTORIES: readonly NodePoolFactory[] = [
     closeMethods: ['destroy'],
     fixStatements: ['$.destroy()'],
     closeReturnsPromise: true,
+    size: { argument: 0, property: ['pool', 'max'] },
   },
   {
     qualnames: ['sequelize', 'sequelize.Sequelize', 'sequelize.default', '@sequelize/core.Sequelize'],
@@ -101,6 +111,7 @@ export const NODE_POOL_FACTORIES: readonly NodePoolFactory[] = [
     closeMethods: ['close'],
     fixStatements: ['$.close()'],
     closeReturnsPromise: true,
+    size: { argument: -1, property: ['pool', 'max'] },
   },
   {
     qualnames: ['mongoose.connect', 'mongoose.default.connect'],
@@ -110,6 +121,7 @@ export const NODE_POOL_FACTORIES: readonly NodePoolFactory[] = [
     fixStatements: ['$.disconnect()'],
     closeReturnsPromise: true,
     singleton: { module: 'mongoose', closeQualnames: ['mongoose.disconnect', 'mongoose.connection.close'] },
+    size: { argument: 1, property: ['maxPoolSize'] },
   },
   {
     qualnames: ['mongoose.createConnection', 'mongoose.default.createConnection'],
@@ -118,6 +130,7 @@ export const NODE_POOL_FACTORIES: readonly NodePoolFactory[] = [
     closeMethods: ['close', 'destroy'],
     fixStatements: ['$.close()'],
     closeReturnsPromise: true,
+    size: { argument: 1, property: ['maxPoolSize'] },
   },
   {
     qualnames: ['mongodb.MongoClient', 'mongodb.MongoClient.connect'],
@@ -126,6 +139,7 @@ export const NODE_POOL_FACTORIES: readonly NodePoolFactory[] = [
     closeMethods: ['close'],
     fixStatements: ['$.close()'],
     closeReturnsPromise: true,
+    size: { argument: 1, property: ['maxPoolSize'] },
   },
   {
     // ioredis connects as soon as the client is constructed.
@@ -152,6 +166,7 @@ export const NODE_POOL_FACTORIES: readonly NodePoolFactory[] = [
     closeMethods: ['drain', 'clear'],
     fixStatements: ['$.drain()', '$.clear()'],
     closeReturnsPromise: true,
+    size: { argument: 1, property: ['max'] },
   },
   {
     qualnames: ['piscina', 'piscina.Piscina', 'piscina.default'],
@@ -160,6 +175,7 @@ export const NODE_POOL_FACTORIES: readonly NodePoolFactory[] = [
     closeMethods: ['destroy', 'close'],
     fixStatements: ['$.destroy()'],
     closeReturnsPromise: true,
+    size: { argument: 0, property: ['maxThreads'] },
   },
   {
     qualnames: ['workerpool.pool', 'workerpool.default.pool'],
@@ -168,6 +184,7 @@ export const NODE_POOL_FACTORIES: readonly NodePoolFactory[] = [
     closeMethods: ['terminate'],
     fixStatements: ['$.terminate()'],
     closeReturnsPromise: true,
+    size: { argument: 1, property: ['maxWorkers'] },
   },
   {
     qualnames: ['worker_threads.Worker'],

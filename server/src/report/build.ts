@@ -9,7 +9,8 @@ import type { Workspace } from '../engine/workspace';
 import { eventletSection } from './eventlet';
 import { hazardGroups, severityTotals } from './hazards';
 import { REPORT_SCHEMA_VERSION, type MigrationReport } from './model';
-import { poolInventory, poolTotals } from './pools';
+import { nodePoolInventory } from './node-pools';
+import { byLocation, poolInventory, poolTotals } from './pools';
 import { readinessChecklist } from './readiness';
 import { countTextualRefs } from './textual-refs';
 import { DEFAULT_HISTORY_WEEKS, eventletTrend } from './trend';
@@ -37,7 +38,10 @@ export async function buildReport(workspace: Workspace, analysis: AnalysisResult
   const textual = await countTextualRefs(workspace.roots, scanned, (file) => workspace.text(file));
   throwIfCancelled(options.token);
   const eventlet = eventletSection(program, textual);
-  const pools = poolInventory(program, analysis.findings);
+  const pools = [
+    ...poolInventory(program, analysis.findings),
+    ...nodePoolInventory(workspace.tsProgram, analysis.findings, { relativePath: (file) => program.relativePath(file), text: (file) => workspace.text(file) }),
+  ].sort(byLocation);
   const hazards = hazardGroups(program, analysis.findings);
   throwIfCancelled(options.token);
   const trend = await eventletTrend(workspace.roots, { weeks: options.historyWeeks ?? DEFAULT_HISTORY_WEEKS, now: options.now, token: options.token });

@@ -5,7 +5,11 @@
  */
 import type { Severity } from '../model';
 import type { EventletKind } from '../catalog/python-eventlet';
+import type { NodePoolKind } from '../catalog/node-pools';
 import type { PoolKind } from '../catalog/types';
+
+/** A Python pool kind (`thread-pool`, `db-engine`...) or a Node one (`db-pool`, `redis-client`...). */
+export type InventoryPoolKind = PoolKind | NodePoolKind;
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -40,12 +44,12 @@ export interface PoolSize {
 }
 
 export interface PoolEntry extends ReportLocation {
-  kind: PoolKind;
+  kind: InventoryPoolKind;
   /** The factory's human name: `ThreadPoolExecutor`, `SQLAlchemy engine`. */
   label: string;
   /** How the code names the pool: `_EXECUTOR`, `self._pool`, or the label when unnamed. */
   identity: string;
-  /** `global`, `attr`, `registry`, `local` or `anon` (see python/summaries.ts PoolIdentity). */
+  /** `global`, `attr`, `registry`, `local` or `anon` (see python/summaries.ts PoolIdentity); Node adds `export` (`module.exports.x`). */
   identityKind: string;
   /** null when the factory takes no size (a thread, a DB connection). */
   size: PoolSize | null;
@@ -101,7 +105,7 @@ export interface MigrationReport {
   };
   eventlet: EventletSection;
   pools: PoolEntry[];
-  poolTotals: { kind: PoolKind; count: number; aliveAtFork: number }[];
+  poolTotals: { kind: InventoryPoolKind; count: number; aliveAtFork: number }[];
   hazards: HazardGroup[];
   /** Weekly samples, oldest first; empty when there is no history (see `trendUnavailable`). */
   trend: TrendSample[];

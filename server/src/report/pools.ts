@@ -4,15 +4,15 @@
  * here from the call sites themselves, resolved the way the summaries resolve them).
  */
 import type { Finding } from '../model';
-import type { PoolFactory, PoolKind } from '../catalog/types';
+import type { PoolFactory } from '../catalog/types';
 import type { PyCallEvent } from '../python/facts';
 import type { PyProgram } from '../python/program';
 import { splitCallee, type FunctionRef, type ResolvedCall } from '../python/callgraph';
 import { argumentValue, identityOfDotted } from '../python/summaries';
-import type { PoolEntry, PoolSize } from './model';
+import type { InventoryPoolKind, PoolEntry, PoolSize } from './model';
 
 /** Names that hold configuration in the services ForkGuard targets (`CONF.x.y`, `cfg.CONF.x`, `settings.X`). */
-const CONFIG_ROOT = /^(?:\w*conf\w*|cfg|settings|config|options|opts)\./i;
+export const CONFIG_ROOT = /^(?:\w*conf\w*|cfg|settings|config|options|opts)\./i;
 
 export function poolInventory(program: PyProgram, findings: ReadonlyMap<string, Finding[]>): PoolEntry[] {
   const aliveSites = creationSitesAliveAtFork(findings);
@@ -37,11 +37,16 @@ export function poolInventory(program: PyProgram, findings: ReadonlyMap<string, 
       aliveAtFork: aliveSites.has(siteKey(file, start.line, start.character)),
     });
   }
-  return pools.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.character - b.character));
+  return pools.sort(byLocation);
 }
 
-export function poolTotals(pools: readonly PoolEntry[]): { kind: PoolKind; count: number; aliveAtFork: number }[] {
-  const totals = new Map<PoolKind, { kind: PoolKind; count: number; aliveAtFork: number }>();
+/** Inventory order: path, then position. */
+export function byLocation(a: PoolEntry, b: PoolEntry): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.character - b.character;
+}
+
+export function poolTotals(pools: readonly PoolEntry[]): { kind: InventoryPoolKind; count: number; aliveAtFork: number }[] {
+  const totals = new Map<InventoryPoolKind, { kind: InventoryPoolKind; count: number; aliveAtFork: number }>();
   for (const pool of pools) {
     const total = totals.get(pool.kind) ?? { kind: pool.kind, count: 0, aliveAtFork: 0 };
     total.count++;
@@ -82,7 +87,7 @@ function sizeOf(call: PyCallEvent, factory: PoolFactory): PoolSize | null {
 }
 
 /** Creation sites FG001 findings name (each pool's creation is a related location of its finding). */
-function creationSitesAliveAtFork(findings: ReadonlyMap<string, Finding[]>): Set<string> {
+export function creationSitesAliveAtFork(findings: ReadonlyMap<string, Finding[]>): Set<string> {
   const sites = new Set<string>();
   for (const list of findings.values()) {
     for (const finding of list) {
@@ -93,6 +98,6 @@ function creationSitesAliveAtFork(findings: ReadonlyMap<string, Finding[]>): Set
   return sites;
 }
 
-function siteKey(file: string, line: number, character: number): string {
+export function siteKey(file: string, line: number, character: number): string {
   return `${file}:${line}:${character}`;
 }
