@@ -171,3 +171,33 @@ test('incremental analysis equals a fresh one after editing each file of every P
     }
   }
 });
+
+test('the method index kept up to date after edits lists what a fresh program lists, in the same order', async () => {
+  const root = join(scratch, 'methods');
+  const files: Record<string, string> = {
+    'a.py': 'class A:\n    def run(self):\n        pass\n',
+    'b.py': 'class B:\n    def stop(self):\n        pass\n',
+    'c.py': 'class C:\n    def run(self):\n        pass\n\n\nclass D:\n    def run(self):\n        pass\n',
+  };
+  for (const [file, text] of Object.entries(files)) write(root, file, text);
+  const workspace = await open(root);
+  await analyze(workspace);
+  workspace.program.methodsNamed('run'); // builds the index, which edits then keep up to date
+  const same = async (step: string): Promise<void> => {
+    const fresh = await open(root);
+    for (const name of ['run', 'stop', 'start']) assert.deepEqual(workspace.program.methodsNamed(name), fresh.program.methodsNamed(name), `${name} after ${step}`);
+  };
+  await workspace.refreshFile(write(root, 'b.py', 'class B:\n    def helper(self):\n        pass\n\n    def run(self):\n        pass\n'));
+  await same('adding a method in the middle file');
+  await workspace.refreshFile(write(root, 'a.py', 'def top():\n    pass\n\n\nclass A:\n    def start(self):\n        pass\n'));
+  await same('renaming a method (and moving its scope)');
+  unlinkSync(join(root, 'c.py'));
+  workspace.removeFile(join(root, 'c.py'));
+  await same('deleting a file');
+  await workspace.refreshFile(write(root, '0.py', 'class Z:\n    def run(self):\n        pass\n'));
+  await same('adding a file that sorts first');
+  assert.deepEqual(
+    workspace.program.methodsNamed('run').map((ref) => ref.file.slice(root.length + 1)),
+    ['0.py', 'b.py'],
+  );
+});

@@ -100,6 +100,32 @@ describe('Node message and fixes', () => {
     assert.deepEqual(preferred.edits, [{ file: '/w/server.mjs', range: { start: { line: 6, character: 0 }, end: { line: 6, character: 0 } }, newText: '  await pool.end();\r\n' }]);
   });
 
+  test('moves a CommonJS declaration into the worker branch, keeping CRLF', () => {
+    const text = [
+      "const cluster = require('cluster');",
+      "const knex = require('knex');",
+      '',
+      "const db = knex({ client: 'pg' });",
+      '',
+      'if (cluster.isPrimary) {',
+      '  cluster.fork();',
+      '} else {',
+      "    db.raw('select 1');",
+      '}',
+      '',
+    ].join('\r\n');
+    const [finding] = check({ '/w/main.js': text });
+    const preferred = finding.fixes.find((fix) => fix.preferred)!;
+    assert.equal(preferred.title, 'Create `db` only in the worker branch');
+    assert.deepEqual(
+      preferred.edits.map((edit) => [edit.range.start.line, edit.range.end.line, edit.newText]),
+      [
+        [3, 5, ''],
+        [8, 8, "    const db = knex({ client: 'pg' });\r\n"],
+      ],
+    );
+  });
+
   test('offers no close where the fork shares its line with the branch', () => {
     const text = ["import cluster from 'node:cluster';", "import pg from 'pg';", 'const pool = new pg.Pool();', 'if (cluster.isPrimary) cluster.fork();', 'export { pool };', ''].join('\n');
     const [finding] = check({ '/w/server.mjs': text });

@@ -358,7 +358,7 @@ export class PyProgram implements SummaryHost {
       this.resolver.forgetMembers();
       this.callGraph.forgetLayouts();
     }
-    this.methodIndex = undefined;
+    this.updateMethodIndex(file, previous, next);
     const flagBefore = this.startMethodFlag;
     this.startMethodFlag = undefined;
     // Nothing derived yet (a scan filling the program): nothing can be stale, and looking for
@@ -443,19 +443,62 @@ export class PyProgram implements SummaryHost {
     this.invalidate(new Set([...this.factsByFile.keys(), ...this.dependencies.keys(), ...this.analyses.keys()]));
   }
 
+  /**
+   * Keeps the method index (when built) right after a file changed: the file's entries are
+   * replaced where the file sorts, so each list stays in the order a full rebuild gives (files in
+   * path order) without walking every class of the workspace on each edit. Lists are replaced, not
+   * changed in place: resolutions may hold them.
+   */
+  private updateMethodIndex(file: string, previous: PyFacts | undefined, next: PyFacts | undefined): void {
+    if (!this.methodIndex) return;
+    const fresh = new Map<string, FunctionRef[]>();
+    for (const cls of next?.classes ?? []) {
+      for (const [method, scope] of Object.entries(cls.methods)) {
+        const list = fresh.get(method) ?? [];
+        list.push({ file, scope });
+        fresh.set(method, list);
+      }
+    }
+    for (const name of new Set([...methodNames(previous), ...fresh.keys()])) {
+      const list = (this.methodIndex.get(name) ?? []).filter((ref) => ref.file !== file);
+      const added = fresh.get(name) ?? [];
+      if (added.length > 0) {
+        const at = list.findIndex((ref) => ref.file > file);
+        list.splice(at < 0 ? list.length : at, 0, ...added);
+      }
+      if (list.length > 0) this.methodIndex.set(name, list);
+      else this.methodIndex.delete(name);
+    }
+  }
+
   private computeStartMethodFlag(): boolean {
     for (const [file, facts] of this.factsByFile) {
-      for (let scope = 0; scope < facts.scopes.length; scope++) {
-        const events = facts.scopes[scope].events;
-        for (let event = 0; event < events.length; event++) {
-          const call = events[event];
-          if (call.k !== 'call' || !call.callee.endsWith('set_start_method')) continue;
-          if (selectsNonForkMethod(call, this.callGraph.resolveCall(file, scope, event)?.externals ?? [])) return true;
-        }
+      for (const { scope, event, call } of startMethodCalls(facts)) {
+        if (selectsNonForkMethod(call, this.callGraph.resolveCall(file, scope, event)?.externals ?? [])) return true;
       }
     }
     return false;
   }
+}
+
+/** Per facts: the calls that may select a start method (`...set_start_method(...)`), found once. */
+const startMethodCallsByFacts = new WeakMap<PyFacts, { scope: number; event: number; call: PyCallEvent }[]>();
+
+/** Asked after every change of any file: each file's events are scanned once, not at every edit. */
+function startMethodCalls(facts: PyFacts): { scope: number; event: number; call: PyCallEvent }[] {
+  let calls = startMethodCallsByFacts.get(facts);
+  if (!calls) {
+    calls = [];
+    for (let scope = 0; scope < facts.scopes.length; scope++) {
+      const events = facts.scopes[scope].events;
+      for (let event = 0; event < events.length; event++) {
+        const call = events[event];
+        if (call.k === 'call' && call.callee.endsWith('set_start_method')) calls.push({ scope, event, call });
+      }
+    }
+    startMethodCallsByFacts.set(facts, calls);
+  }
+  return calls;
 }
 
 function selectsNonForkMethod(call: PyCallEvent, externals: string[]): boolean {

@@ -93,6 +93,12 @@ interface Summary {
   forks: ForkEvent[];
 }
 
+interface FileIndex {
+  calls: Map<number | undefined, TsCall[]>;
+  callbacks: Map<number, number[]>;
+  functionsByName: Map<string, number>;
+}
+
 const FORK_MODULES = new Set(['cluster', 'child_process']);
 const EMPTY: Summary = { open: new Map(), closed: new Set(), forks: [] };
 
@@ -328,10 +334,10 @@ export class NodePoolAnalysis {
     return closeGuards.every((guard) => this.primaryOnly(file, fn, guard) || guards.some((other) => sameGuard(guard, other)));
   }
 
-  private readonly indexes = new Map<string, { calls: Map<number | undefined, TsCall[]>; callbacks: Map<number, number[]> }>();
+  private readonly indexes = new Map<string, FileIndex>();
 
-  /** Per file: calls by enclosing function (source order), callbacks by the call they are passed to. */
-  private fileIndex(file: string, facts: TsFacts): { calls: Map<number | undefined, TsCall[]>; callbacks: Map<number, number[]> } {
+  /** Per file: calls by enclosing function (source order), callbacks by the call they are passed to, functions by name. */
+  private fileIndex(file: string, facts: TsFacts): FileIndex {
     let index = this.indexes.get(file);
     if (!index) {
       const calls = new Map<number | undefined, TsCall[]>();
@@ -340,7 +346,9 @@ export class NodePoolAnalysis {
         if (list) list.push(call);
         else calls.set(call.function, [call]);
       }
-      index = { calls, callbacks: callbacksByCall(facts) };
+      const functionsByName = new Map<string, number>();
+      for (const fn of facts.functions) if (fn.name !== undefined && !functionsByName.has(fn.name)) functionsByName.set(fn.name, fn.id);
+      index = { calls, callbacks: callbacksByCall(facts), functionsByName };
       this.indexes.set(file, index);
     }
     return index;
@@ -406,8 +414,9 @@ export class NodePoolAnalysis {
       classFile = target;
       className = exported?.local ?? imported.imported;
     }
-    const method = this.program.facts(classFile)?.functions.find((fn) => fn.name === `${className}.${member}`);
-    return method ? { file: classFile, function: method.id } : undefined;
+    const classFacts = this.program.facts(classFile);
+    const method = classFacts && this.fileIndex(classFile, classFacts).functionsByName.get(`${className}.${member}`);
+    return method !== undefined ? { file: classFile, function: method } : undefined;
   }
 
   private forkPointOf(file: string, call: TsCall): NodeForkPoint | undefined {
