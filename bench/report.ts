@@ -20,6 +20,8 @@ export const TARGETS = {
   ruffVsCold: 1,
   /** A growth point whose ms per file exceeds the previous point's by more than this is flagged. */
   superLinearStep: 1.2,
+  /** Time ~ files^k from the smallest to the largest point: above this k, growth is flagged. */
+  maxGrowthExponent: 1.1,
 } as const;
 
 export interface GrowthPoint {
@@ -63,6 +65,18 @@ export function growthPoints(points: readonly { share: number; files: number; ms
     const previous = index > 0 ? sorted[index - 1].ms / Math.max(1, sorted[index - 1].files) : undefined;
     return { ...point, msPerFile, superLinear: previous !== undefined && msPerFile > previous * TARGETS.superLinearStep };
   });
+}
+
+/**
+ * k in time ~ files^k between the smallest and the largest growth point (1: linear; below 1 when
+ * fixed costs dominate the small point), undefined with fewer than two points.
+ */
+export function growthExponent(points: readonly GrowthPoint[]): number | undefined {
+  if (points.length < 2) return undefined;
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (first.files <= 0 || last.files <= first.files || first.ms <= 0) return undefined;
+  return Math.log(last.ms / first.ms) / Math.log(last.files / first.files);
 }
 
 const round = (value: number | undefined): number | null => (value === undefined ? null : Math.round(value));
@@ -121,6 +135,7 @@ export function jsonSummary(results: BenchResults): Record<string, unknown> {
     banditMs: round(banditMs(results.bandit)),
     ruffMs: round(results.ruff?.ms),
     growth: results.growth.map((point) => ({ share: point.share, files: point.files, ms: Math.round(point.ms), msPerFile: Number(point.msPerFile.toFixed(2)), superLinear: point.superLinear })),
+    growthExponent: ratio(growthExponent(results.growth)),
     ratios: {
       coldVsFloor: ratio(d.coldVsFloor),
       warmVsCold: ratio(d.warmVsCold),
@@ -194,12 +209,13 @@ export function formatTable(results: BenchResults): string {
     ]);
   } else rows.push(['   Ruff WASM', 'n/a', results.ruffNote ?? 'not run', '', '']);
   if (results.growth.length > 0) {
-    const flagged = results.growth.some((point) => point.superLinear);
+    const exponent = growthExponent(results.growth);
+    const flagged = results.growth.some((point) => point.superLinear) || (exponent !== undefined && exponent > TARGETS.maxGrowthExponent);
     rows.push([
       '6. growth 25/50/100%',
       results.growth.map((point) => ms(point.ms)).join(' / '),
-      `${results.growth.map((point) => point.msPerFile.toFixed(1)).join(' / ')} ms/file`,
-      'linear',
+      `${results.growth.map((point) => point.msPerFile.toFixed(1)).join(' / ')} ms/file${exponent === undefined ? '' : `, ~n^${exponent.toFixed(2)}`}`,
+      `linear (k <= ${TARGETS.maxGrowthExponent})`,
       flagged ? 'SUPER-LINEAR' : 'met',
     ]);
   } else rows.push(['6. growth', 'n/a', results.lang === 'ts' ? 'Python corpus only' : 'not run', '', '']);

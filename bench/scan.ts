@@ -245,7 +245,7 @@ async function main(): Promise<void> {
   console.log(formatTable(results));
   // Checks that make the figures trustworthy: same files, same findings from cache and without.
   if (results.floor?.failed) console.log(`note: the parser returned no tree for ${results.floor.failed} files`);
-  if (results.cold.files !== corpus.files.length) console.log(`note: the engine analysed ${results.cold.files} files, the corpus has ${corpus.files.length}`);
+  if (results.cold.files !== corpus.files.length) console.log(`note: the engine analysed ${results.cold.files} files, the corpus has ${corpus.files.length} (the engine also counts service config files: .ini, .conf)`);
   if (results.warm.findings !== results.cold.findings) console.log(`WARNING: warm scan found ${results.warm.findings} findings, cold scan ${results.cold.findings}`);
   if (results.ruff?.failed) console.log(`note: Ruff failed on ${results.ruff.failed} files`);
   if (options.json) console.log(JSON.stringify(jsonSummary(results)));

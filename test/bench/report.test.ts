@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { everyNth, closestToLines } from '../../bench/corpus';
-import { formatTable, growthPoints, jsonSummary, type BenchResults } from '../../bench/report';
+import { formatTable, growthExponent, growthPoints, jsonSummary, type BenchResults } from '../../bench/report';
 
 const phase = (name: 'floor' | 'cold' | 'warm' | 'ruff', ms: number, extra: object = {}) => ({ phase: name, ms, peakRssMiB: 500, files: 100, ...extra });
 
@@ -53,6 +53,25 @@ describe('bench report', () => {
         [1, 50, true],
       ],
     );
+  });
+
+  it('fits time ~ files^k between the smallest and the largest point, and flags k above 1.1', () => {
+    const linear = growthPoints([
+      { share: 0.25, files: 25, ms: 1000 },
+      { share: 1, files: 100, ms: 4000 },
+    ]);
+    assert.equal(growthExponent(linear), 1);
+    // Each step just under the 20% jump, but 1.375x per file over the whole range: k = 1.23.
+    const creeping = growthPoints([
+      { share: 0.25, files: 25, ms: 1000 },
+      { share: 0.5, files: 50, ms: 2350 },
+      { share: 1, files: 100, ms: 5500 },
+    ]);
+    assert.deepEqual(creeping.map((point) => point.superLinear), [false, false, false]);
+    assert.equal(Number(growthExponent(creeping)!.toFixed(2)), 1.23);
+    const table = formatTable(results({ growth: creeping }));
+    assert.match(table, /6\. growth 25\/50\/100%.*~n\^1\.23.*SUPER-LINEAR/);
+    assert.equal(growthExponent(creeping.slice(0, 1)), undefined);
   });
 
   it('puts every figure of issue 8 in the JSON summary, with the ratios', () => {

@@ -201,3 +201,61 @@ test('the method index kept up to date after edits lists what a fresh program li
     ['0.py', 'b.py'],
   );
 });
+
+/**
+ * A hub module (imported, its functions called) under a chain of modules that reach it only
+ * through each other: main -> b -> a -> hub. Early cutoff: an edit of the hub drops the hub and the
+ * files that read its facts (a calls into it), and goes further only where a value read from them
+ * (a summary, a module member) came out different.
+ */
+const HUB: Record<string, string> = {
+  'hub.py': 'from concurrent.futures import ThreadPoolExecutor\n\nPOOL = None\n\n\ndef start():\n    pass\n\n\ndef helper():\n    return 1\n',
+  'a.py': 'import hub\n\n\ndef run():\n    hub.helper()\n    hub.start()\n',
+  'b.py': 'import a\n\n\ndef go():\n    a.run()\n',
+  'main.py': 'import os\n\nimport b\n\nif __name__ == "__main__":\n    b.go()\n    os.fork()\n',
+};
+
+test('hub edits: a change its readers cannot see stops at them; a changed summary or name goes on to what reads it', async () => {
+  const root = join(scratch, 'hub');
+  for (const [file, text] of Object.entries(HUB)) write(root, file, text);
+  const workspace = await open(root);
+  let snap = await assertSameAsScratch(workspace, root, 'the first analysis');
+  assert.equal(count(snap, 'FG001'), 0);
+  const relative = (files: Set<string> | 'all'): string[] | 'all' => (files === 'all' ? files : [...files].map((f) => f.slice(root.length + 1)).sort());
+  const edit = async (text: string): Promise<string[] | 'all'> => {
+    const mark = workspace.program.changeMark();
+    await workspace.refreshFile(write(root, 'hub.py', text));
+    return relative(workspace.program.changedSince(mark));
+  };
+
+  // A statement added inside a function body, changing no summary: only the hub and its caller.
+  const bodyEdit = HUB['hub.py'].replace('    return 1\n', '    x = 1\n    return x\n');
+  assert.deepEqual(await edit(bodyEdit), ['a.py', 'hub.py']);
+  await assertSameAsScratch(workspace, root, 'a body edit');
+
+  // A module-level name nobody reads, and a comment.
+  assert.deepEqual(await edit(`${bodyEdit}\n# a comment\nUNUSED = 2\n`), ['a.py', 'hub.py']);
+  await assertSameAsScratch(workspace, root, 'a new module-level name');
+
+  // The called function now creates a pool: its summary changes, so a.run's does, b.go's, and main forks with it.
+  const poolEdit = bodyEdit.replace('def start():\n    pass\n', 'def start():\n    global POOL\n    POOL = ThreadPoolExecutor(4)\n');
+  assert.deepEqual(await edit(poolEdit), ['a.py', 'b.py', 'hub.py', 'main.py']);
+  snap = await assertSameAsScratch(workspace, root, 'a pool created in a function others call');
+  assert.equal(count(snap, 'FG001'), 1);
+
+  // A body edit again, with the pool: summaries stay the same, so b is kept; main's finding now
+  // offers a fix in the hub (it reads the hub's text), so main is a reader of the hub itself.
+  assert.deepEqual(await edit(poolEdit.replace('    x = 1\n', '    x = 2\n')), ['a.py', 'hub.py', 'main.py']);
+  snap = await assertSameAsScratch(workspace, root, 'a body edit beside a pool');
+  assert.equal(count(snap, 'FG001'), 1);
+
+  // The exported name changes: a's call no longer resolves, the pool is gone from every summary.
+  assert.deepEqual(await edit(poolEdit.replace('def start():', 'def begin():')), ['a.py', 'b.py', 'hub.py', 'main.py']);
+  snap = await assertSameAsScratch(workspace, root, 'renaming the function others call');
+  assert.equal(count(snap, 'FG001'), 0);
+
+  // And back: the name resolves again.
+  await edit(poolEdit);
+  snap = await assertSameAsScratch(workspace, root, 'the name back');
+  assert.equal(count(snap, 'FG001'), 1);
+});

@@ -74,6 +74,18 @@ describe('calls', () => {
     });
   });
 
+  it('reads an argument named like an Object.prototype member as a name, not a keyword', async () => {
+    // Keyword values (True, False, None) are looked up by the argument's text: `constructor`,
+    // `toString` or `__proto__` must not find what every JS object inherits.
+    const names = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'];
+    const result = await facts(`f(${names.join(', ')}, None)\n`);
+    const [call] = calls(result.scopes[0].events);
+    assert.deepEqual(
+      call.args.map((arg) => [arg.kind, arg.text, arg.dotted, arg.literal]),
+      [...names.map((name) => ['name', name, name, undefined]), ['none', 'None', undefined, undefined]],
+    );
+  });
+
   it('writes chained calls as #k, subscripts as [] and super() as a call', async () => {
     const result = await facts(
       'class C(B):\n    def m(self, k):\n        threading.Thread(target=w).start()\n        self._pools[k].shutdown()\n        super().m()\n        self._pools[k] = make()\n        wrap(get_pool().spawn, fn)\n',

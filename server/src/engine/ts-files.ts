@@ -8,6 +8,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { useCachedOrExtractedFacts, type FactsSource } from '../extraction/cached-facts';
 import type { CancellationToken } from '../model';
 import { TsFactsCache } from '../typescript/facts-cache';
 import type { TsFacts } from '../typescript/facts';
@@ -44,33 +45,19 @@ export class TsFileIndex {
    */
   async scan(texts: { path: string; text: string }[], present: ReadonlySet<string>, roots: string[], options: TsScanOptions): Promise<void> {
     for (const known of this.program.files()) if (!present.has(known)) this.program.removeFile(known);
-    const toExtract: { path: string; text: string; hash: string }[] = [];
-    let done = 0;
-    for (const { path: file, text } of texts) {
-      const hash = TsFactsCache.hash(text, file);
-      const cached = this.cache.get(hash);
-      if (cached) {
-        this.program.setFile(file, cached);
-        options.onProgress?.(++done, texts.length);
-      } else toExtract.push({ path: file, text, hash });
-    }
     this.checkedDirs.clear();
     await this.readPackageJsons([...present], roots);
-    if (options.token?.isCancellationRequested || toExtract.length === 0) return this.cache.flush();
+    const tsFacts: FactsSource<TsFacts> = {
+      cache: this.cache,
+      hashOf: (file) => TsFactsCache.hash(file.text, file.path),
+      extract: (toExtract, extraction) => extractTsMany(toExtract, { ...extraction, threads: options.threads, log: this.log }),
+    };
+    await useCachedOrExtractedFacts(texts, tsFacts, (file, facts) => this.program.setFile(file, facts), options);
+  }
 
-    const extracted = await extractTsMany(toExtract, {
-      threads: options.threads,
-      token: options.token,
-      log: this.log,
-      onProgress: (n) => options.onProgress?.(done + n, texts.length),
-    });
-    for (const { path: file, hash } of toExtract) {
-      const facts = extracted.get(file);
-      if (!facts) continue;
-      this.cache.put(hash, facts);
-      this.program.setFile(file, facts);
-    }
-    await this.cache.flush();
+  /** Starts unzipping the facts pack in the background (a scan awaits it before reading the cache). */
+  preloadCache(): Promise<void> {
+    return this.cache.preload();
   }
 
   /** A file read again from disk (watcher event, closed document). */

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Notice } from '../model';
 import type { ForkGuardConfig } from '../model/config';
+import { useCachedOrExtractedFacts, type FactsSource } from '../extraction/cached-facts';
 import { PyProgram } from '../python/program';
 import { PythonDocument } from '../python/document';
 import { FactsCache } from '../python/facts-cache';
@@ -110,8 +111,10 @@ export class Workspace {
 
   /** Discovers and indexes every source file of the roots (cached facts when unchanged). */
   async scan(options: ScanOptions = {}): Promise<void> {
-    // The facts pack unzips in the background while files are discovered and read.
-    const cacheLoaded = this.cache.preload();
+    // The facts packs unzip in the background while files are discovered and read (the facts
+    // lookups below await them; preloading never rejects).
+    void this.cache.preload();
+    void this.ts.preloadCache();
     const { files, skipped } = await discoverFiles({
       roots: this.roots,
       exclude: this.config.exclude,
@@ -142,35 +145,13 @@ export class Workspace {
     const pythonProgress = options.onProgress;
     // One progress count over both languages: Python files first, then TS/JS ones.
     options = { ...options, onProgress: pythonProgress && ((done, total) => pythonProgress(done, total + tsTexts.length)) };
-    const toExtract: { path: string; text: string; hash: string }[] = [];
-    let done = 0;
-    await cacheLoaded;
-    for (const { path: file, text } of texts) {
-      const hash = FactsCache.hash(text);
-      const cached = this.cache.get(hash);
-      if (cached) {
-        this.program.setFile(file, cached);
-        options.onProgress?.(++done, texts.length);
-      } else toExtract.push({ path: file, text, hash });
-    }
-    if (options.token?.isCancellationRequested) return;
-
-    const threads = toExtract.length >= MIN_FILES_FOR_WORKERS ? (this.options.threads ?? defaultThreads()) : 0;
-    // The workers' encoded facts go to the cache as they are: encoding them again costs a second.
-    const encoded = new Map<string, string>();
-    const extracted = await extractMany(toExtract, {
-      threads,
-      encoded,
-      token: options.token,
-      onProgress: (n) => options.onProgress?.(done + n, texts.length),
-    });
-    for (const { path: file, hash } of toExtract) {
-      const facts = extracted.get(file);
-      if (!facts) continue;
-      this.cache.put(hash, facts, encoded.get(file));
-      this.program.setFile(file, facts);
-    }
-    await this.cache.flush();
+    const pythonFacts: FactsSource<PyFacts> = {
+      cache: this.cache,
+      hashOf: (file) => FactsCache.hash(file.text),
+      extract: (toExtract, extraction) =>
+        extractMany(toExtract, { ...extraction, threads: toExtract.length >= MIN_FILES_FOR_WORKERS ? (this.options.threads ?? defaultThreads()) : 0 }),
+    };
+    await useCachedOrExtractedFacts(texts, pythonFacts, (file, facts) => this.program.setFile(file, facts), options);
     if (options.token?.isCancellationRequested) return;
 
     const tsThreads = tsTexts.length >= 2 * MIN_FILES_PER_WORKER ? (this.options.threads ?? defaultThreads()) : 0;

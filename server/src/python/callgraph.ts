@@ -48,7 +48,10 @@ export interface CallGraphHost {
   facts(file: string): PyFacts | undefined;
   readonly modules: ModuleIndex;
   readonly resolver: NameResolver;
+  /** Records a read of the file's facts (made by a result without reading them directly). */
   touch(file: string): void;
+  /** Records a read of one value derived for `file` (`call SCOPE EVENT`, `layout CLASS`), for early cutoff. */
+  readDerived(file: string, key: string): void;
   /** Workspace methods with this name (for the fallback by name). */
   methodsNamed(name: string): FunctionRef[];
   /** Runs `compute` with `file` as the file whose derived data is being computed (dependency tracking). */
@@ -93,6 +96,18 @@ export class CallGraph {
     return this.cache.size > 0;
   }
 
+  /** The call resolutions kept for a file, as [scope, event, resolution] (for early cutoff). */
+  *cachedCalls(file: string): Generator<[number, number, ResolvedCall | undefined]> {
+    for (const [scope, calls] of this.cache.get(file)?.calls ?? []) {
+      for (let event = 0; event < calls.length; event++) if (event in calls) yield [scope, event, calls[event]];
+    }
+  }
+
+  /** The class layouts kept for a file, as [class index, layout] (for early cutoff). */
+  *cachedLayouts(file: string): Generator<[number, { classes: { file: string; cls: number }[]; externalBases: string[] }]> {
+    yield* this.cache.get(file)?.layouts ?? [];
+  }
+
   /** Forgets every class layout (the module index changed: a base may resolve differently). */
   forgetLayouts(): void {
     for (const cache of this.cache.values()) cache.layouts.clear();
@@ -106,6 +121,7 @@ export class CallGraph {
 
   /** The resolution of a call event (undefined when the event is not a call). */
   resolveCall(file: string, scope: number, event: number): ResolvedCall | undefined {
+    this.host.readDerived(file, `call ${scope} ${event}`);
     const byScope = this.fileCache(file).calls;
     let calls = byScope.get(scope);
     if (!calls) {
@@ -142,7 +158,7 @@ export class CallGraph {
   }
 
   private layout(file: string, cls: number): ClassLayout {
-    this.host.touch(file);
+    this.host.readDerived(file, `layout ${cls}`);
     const layouts = this.fileCache(file).layouts;
     let layout = layouts.get(cls);
     if (!layout) {
@@ -438,7 +454,11 @@ export class CallGraph {
   /** `self.<name>` -> the calls assigning it in the methods along the MRO (an index built once per class). */
   private attributeCalls(file: string, cls: number): Map<string, CallSiteRef[]> {
     const layout = this.layout(file, cls);
-    if (layout.attributeCalls) return layout.attributeCalls;
+    if (layout.attributeCalls) {
+      // The index is the content of the methods' facts: reading it is reading those facts.
+      for (const owner of layout.classes) this.host.facts(owner.file);
+      return layout.attributeCalls;
+    }
     const index = new Map<string, CallSiteRef[]>();
     for (const { owner, scopeIndex, scope, self } of this.methodsAlongMro(file, cls)) {
       const prefix = `${self}.`;

@@ -9,7 +9,7 @@
  * Call (and await) initPython() before creating documents.
  */
 import { Edit, type Parser, type Point, type Tree } from 'web-tree-sitter';
-import type { Position, Range } from '../model';
+import type { Range } from '../model';
 import { emptyFacts } from './extract';
 import { ChunkedFactsExtractor } from './extract-chunks';
 import type { PyFacts } from './facts';
@@ -42,17 +42,6 @@ function treePoint(text: string, offset: number): Point {
     }
   }
   return { row, column: offset - lineStart };
-}
-
-/** The offset of an LSP position; a character past the end of its line means the line's end. */
-function offsetAt(lines: LineIndex, position: Position): number {
-  const { lineStarts, text } = lines;
-  if (position.line < 0) return 0;
-  if (position.line >= lineStarts.length) return text.length;
-  const lineStart = lineStarts[position.line];
-  let lineEnd = position.line + 1 < lineStarts.length ? lineStarts[position.line + 1] : text.length;
-  while (lineEnd > lineStart && (text.charCodeAt(lineEnd - 1) === 10 || text.charCodeAt(lineEnd - 1) === 13)) lineEnd--;
-  return Math.min(lineStart + Math.max(0, position.character), lineEnd);
 }
 
 export interface PythonDocumentOptions {
@@ -107,8 +96,8 @@ export class PythonDocument {
         continue;
       }
       const lines = new LineIndex(text);
-      let start = offsetAt(lines, change.range.start);
-      let oldEnd = offsetAt(lines, change.range.end);
+      let start = lines.offsetAt(change.range.start);
+      let oldEnd = lines.offsetAt(change.range.end);
       if (oldEnd < start) [start, oldEnd] = [oldEnd, start];
       // A `\r` just before the edit may join or leave a `\r\n` and so change how textForParser shows
       // it, outside the edited range: parse from scratch then rather than trust the old tree.

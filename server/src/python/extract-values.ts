@@ -19,11 +19,12 @@ const MAX_ELEMENTS = 50;
 /** Chains longer than this (`a.b.c....` hundreds deep) are not names anyone wrote by hand. */
 const MAX_DOTTED_STEPS = 64;
 
-const KEYWORD_VALUES: Record<string, Pick<PyValue, 'kind' | 'literal'>> = {
-  True: { kind: 'bool', literal: true },
-  False: { kind: 'bool', literal: false },
-  None: { kind: 'none' },
-};
+/** A Map, not an object literal: `constructor` or `toString` must not find Object.prototype's. */
+const KEYWORD_VALUES = new Map<string, Pick<PyValue, 'kind' | 'literal'>>([
+  ['True', { kind: 'bool', literal: true }],
+  ['False', { kind: 'bool', literal: false }],
+  ['None', { kind: 'none' }],
+]);
 
 const SIMPLE_DOTTED = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(?:\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u;
 /** SIMPLE_DOTTED for ASCII text (the same set there), several times faster than the Unicode one. */
@@ -189,7 +190,7 @@ export function valueOf(context: ValueContext, node: Node, depth = 0): PyValue {
   // Most values are plain names or small integers: tell them from the text, without asking the tree.
   // (Object literals rather than spreads of `base` here: this runs for most arguments.)
   if (end - start < 200) {
-    const keyword = KEYWORD_VALUES[text];
+    const keyword = KEYWORD_VALUES.get(text);
     if (keyword) return { ...base, ...keyword };
     if (isSimpleDotted(text)) return { kind: 'name', text, range, dotted: text };
     if (SMALL_INTEGER.test(text)) return { kind: 'num', text, range, literal: Number(text) };

@@ -15,6 +15,7 @@
  * Decoding validates shapes only as far as needed not to crash: malformed input throws a
  * FactsCodecError, which the cache treats as a miss.
  */
+import type { FactsCodec } from '../extraction/codec';
 import type { Position, Range } from '../model';
 import {
   PY_FACTS_VERSION,
@@ -379,6 +380,12 @@ function unpackSuppression(packed: unknown): PySuppression {
 }
 
 // ---- files ---------------------------------------------------------------------------------
+
+/** PyFacts as one line of text (JSON of the packed form): what scan workers send and the disk cache stores. */
+export const PY_FACTS_CODEC: FactsCodec<PyFacts> = {
+  encode: (facts) => JSON.stringify(packFacts(facts)),
+  decode: (encoded) => unpackFacts(JSON.parse(encoded)),
+};
 
 /** [version, eol, lineCount, syntaxErrors, scopes, classes, suppressions, importInsertLine]. */
 export function packFacts(facts: PyFacts): PackedFacts {

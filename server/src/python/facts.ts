@@ -11,7 +11,8 @@
  */
 import type { Range, SuppressionComment } from '../model';
 
-export const PY_FACTS_VERSION = 2;
+/** 3: arguments named like an Object.prototype member (`constructor`, `toString`) are names, no longer `other`. */
+export const PY_FACTS_VERSION = 3;
 
 export interface PyFacts {
   version: number;

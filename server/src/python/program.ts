@@ -4,9 +4,15 @@
  * summaries (computed bottom-up through `analysis`, cycles iterated to a bounded fixpoint).
  *
  * Incremental invalidation: while a file's derived data is computed, every other file consulted is
- * recorded as a dependency. A change to a file drops what was derived for it and for every file
- * that (transitively) depends on it; everything else stays cached. Changes that can move meaning
- * across the whole program (a module name changing, the multiprocessing start method) drop all.
+ * recorded as a dependency, split by what was read: the file's facts (`facts`, `text`, `touch`) or
+ * one value derived for it (`readDerived`: a scope's summary, a module member, a call's
+ * resolution, a class layout, each under a key like `summary 3`). A change to a file's facts drops
+ * what was derived for it and for the files that read its facts, then recomputes the values those
+ * files had derived and compares them with the values before (early cutoff): only the readers of
+ * a value that came out different are dropped in turn, and so on. So an edit inside a widely imported module that changes none of its summaries
+ * or names re-analyses that module and its direct readers, not everything that reaches it.
+ * Changes that can move meaning across the whole program (a module name changing, the
+ * multiprocessing start method) drop all; adding or removing a file drops its transitive dependents.
  * `changedSince(mark)` tells consumers of per-file results (the engine's incremental analysis)
  * which files' derived data was dropped since they last looked.
  */
@@ -29,6 +35,10 @@ export interface PyCallSite {
 
 /** Rounds of re-analysis of a call cycle before its summaries are taken as they are. */
 const MAX_CYCLE_ROUNDS = 4;
+/** Stands for a derived value read earlier but not kept: never equal to a recomputed one. */
+const UNKNOWN_VALUE = '\u0000unknown';
+/** Waves of early cutoff after a change before the remaining files are dropped with all their dependents. */
+const MAX_CUTOFF_WAVES = 16;
 
 interface Frame {
   key: string;
@@ -56,8 +66,13 @@ export class PyProgram implements SummaryHost {
   /** Settled analyses: file -> scope index -> analysis (no key string is built on the hot path). */
   private readonly analyses = new Map<string, (ScopeAnalysis | undefined)[]>();
   private readonly scriptAnalyses = new Map<string, ScopeAnalysis>();
-  /** Files each file's derived data consulted. */
+  /** Files each file's derived data consulted (facts or derived values). */
   private readonly dependencies = new Map<string, Set<string>>();
+  /** The reverse edges: file -> files that read its facts; file -> derived value key -> files that read it. */
+  private readonly factReaders = new Map<string, Set<string>>();
+  private readonly derivedReaders = new Map<string, Map<string, Set<string>>>();
+  /** Reader -> the reader sets above it is in (left when its derived data is dropped). */
+  private readonly readerSets = new Map<string, Set<string>[]>();
   /** Method names each file resolved by name only (a new definition elsewhere changes them). */
   private readonly fallbackNames = new Map<string, Set<string>>();
   /** Files whose derived data is being computed (innermost last). */
@@ -128,7 +143,7 @@ export class PyProgram implements SummaryHost {
   /** Every call of the workspace (or of one file), file by file in path order, each scope's calls in evaluation order. */
   *callSites(onlyFile?: string): Generator<PyCallSite> {
     for (const file of onlyFile === undefined ? this.files() : this.factsByFile.has(onlyFile) ? [onlyFile] : []) {
-      const facts = this.factsByFile.get(file)!;
+      const facts = this.facts(file)!;
       for (let scope = 0; scope < facts.scopes.length; scope++) {
         const events = facts.scopes[scope].events;
         for (let event = 0; event < events.length; event++) {
@@ -139,7 +154,9 @@ export class PyProgram implements SummaryHost {
     }
   }
 
+  /** A file's facts; read while another file's data is derived, it makes that file depend on them. */
   facts(file: string): PyFacts | undefined {
+    if (this.dependents.length > 0) this.touch(file);
     return this.factsByFile.get(file);
   }
 
@@ -157,7 +174,9 @@ export class PyProgram implements SummaryHost {
     this.textSource = source;
   }
 
+  /** A file's text; like its facts, a read of it makes the file being derived depend on it. */
   text(file: string): string | undefined {
+    if (this.dependents.length > 0) this.touch(file);
     return this.textSource?.(file);
   }
 
@@ -171,6 +190,7 @@ export class PyProgram implements SummaryHost {
 
   /** Summary and hazards of one scope (function, method, class body or module top level). */
   analysis(fn: FunctionRef): ScopeAnalysis {
+    if (this.dependents.length > 0) this.readDerived(fn.file, `summary ${fn.scope}`);
     const cached = this.analyses.get(fn.file)?.[fn.scope];
     if (cached) return cached;
     const key = functionKey(fn);
@@ -305,12 +325,35 @@ export class PyProgram implements SummaryHost {
     return this.startMethodFlag;
   }
 
+  /** Records that the file being derived read `file`'s facts (any change to them concerns it). */
   touch(file: string): void {
-    const top = this.dependents[this.dependents.length - 1];
-    if (top === undefined || top === file) return;
-    let set = this.dependencies.get(top);
-    if (!set) this.dependencies.set(top, (set = new Set()));
-    set.add(file);
+    const reader = this.dependents[this.dependents.length - 1];
+    if (reader === undefined || reader === file) return;
+    let readers = this.factReaders.get(file);
+    if (!readers) this.factReaders.set(file, (readers = new Set()));
+    this.addReader(reader, file, readers);
+  }
+
+  /** Records that the file being derived read one value derived for `file` (keys: see `derivedValues`). */
+  readDerived(file: string, key: string): void {
+    const reader = this.dependents[this.dependents.length - 1];
+    if (reader === undefined || reader === file) return;
+    let byKey = this.derivedReaders.get(file);
+    if (!byKey) this.derivedReaders.set(file, (byKey = new Map()));
+    let readers = byKey.get(key);
+    if (!readers) byKey.set(key, (readers = new Set()));
+    this.addReader(reader, file, readers);
+  }
+
+  private addReader(reader: string, file: string, readers: Set<string>): void {
+    if (readers.has(reader)) return;
+    readers.add(reader);
+    const sets = this.readerSets.get(reader);
+    if (sets) sets.push(readers);
+    else this.readerSets.set(reader, [readers]);
+    let consulted = this.dependencies.get(reader);
+    if (!consulted) this.dependencies.set(reader, (consulted = new Set()));
+    consulted.add(file);
   }
 
   /** Runs `compute` with `file` as the file whose derived data is being computed. */
@@ -376,7 +419,8 @@ export class PyProgram implements SummaryHost {
     }
     const changedMethods = symmetricDifference(methodNames(previous), methodNames(next));
     for (const [other, names] of this.fallbackNames) if ([...names].some((n) => changedMethods.has(n))) stale.add(other);
-    this.invalidate(this.withDependents(stale));
+    if (fileSetChanged) this.invalidate(this.withDependents(stale));
+    else this.invalidateWithCutoff(file, stale);
 
     if (flagBefore !== undefined && flagBefore !== this.selectsNonForkStartMethod()) this.invalidateAll();
   }
@@ -421,11 +465,96 @@ export class PyProgram implements SummaryHost {
     return result;
   }
 
+  /**
+   * Early cutoff after `edited`'s facts changed: drops the `stale` files and the readers of the
+   * edited facts, recomputes the derived values they had (summaries, module members, call
+   * resolutions, class layouts) and drops the readers of those whose values came out different,
+   * wave after wave. A file dropped in a wave reads fresh values from then on; a file read before
+   * a later wave changed a value it read is in that wave's readers, so it is dropped again.
+   */
+  private invalidateWithCutoff(edited: string, stale: Set<string>): void {
+    const lastValues = new Map<string, Map<string, string>>();
+    let wave = new Set([...stale, ...(this.factReaders.get(edited) ?? [])]);
+    for (let round = 0; wave.size > 0; round++) {
+      if (round === MAX_CUTOFF_WAVES) {
+        this.invalidate(this.withDependents(wave));
+        return;
+      }
+      for (const file of wave) if (!lastValues.has(file)) lastValues.set(file, this.derivedValues(file));
+      this.invalidate(wave);
+      const next = new Set<string>();
+      for (const file of wave) {
+        const before = lastValues.get(file)!;
+        const after = this.recomputeDerivedValues(file, before);
+        lastValues.set(file, after);
+        const readersByKey = this.derivedReaders.get(file);
+        if (!readersByKey) continue;
+        for (const [key, value] of after) {
+          if (before.get(key) !== value) for (const reader of readersByKey.get(key) ?? []) next.add(reader);
+        }
+      }
+      wave = next;
+    }
+  }
+
+  /**
+   * The values derived for `file` that other files read, each as a comparable string. Only those
+   * are compared: a value no other file read cannot make another file stale.
+   */
+  private derivedValues(file: string): Map<string, string> {
+    const values = new Map<string, string>();
+    const readersByKey = this.derivedReaders.get(file);
+    if (!readersByKey) return values;
+    const wanted = new Set<string>();
+    for (const [key, readers] of readersByKey) if (readers.size > 0) wanted.add(key);
+    if (wanted.size === 0) return values;
+    (this.analyses.get(file) ?? []).forEach((analysis, scope) => {
+      const key = `summary ${scope}`;
+      if (analysis && wanted.has(key)) values.set(key, JSON.stringify(analysis.summary));
+    });
+    for (const [name, symbol] of this.resolver.cachedMembers(file)) {
+      const key = `member ${name}`;
+      if (wanted.has(key)) values.set(key, JSON.stringify(symbol ?? null));
+    }
+    for (const [scope, event, resolved] of this.callGraph.cachedCalls(file)) {
+      const key = `call ${scope} ${event}`;
+      if (wanted.has(key)) values.set(key, JSON.stringify(resolved ?? null));
+    }
+    for (const [cls, layout] of this.callGraph.cachedLayouts(file)) {
+      const key = `layout ${cls}`;
+      if (wanted.has(key)) values.set(key, layoutKey(layout));
+    }
+    // A value read but no longer kept (memos forgotten when the file set changed) counts as changed.
+    for (const key of wanted) if (!values.has(key)) values.set(key, UNKNOWN_VALUE);
+    return values;
+  }
+
+  /** The same values derived again (after `invalidate`), for the same keys. */
+  private recomputeDerivedValues(file: string, before: Map<string, string>): Map<string, string> {
+    const values = new Map<string, string>();
+    const facts = this.factsByFile.get(file);
+    for (const key of before.keys()) {
+      const [kind, a, b] = key.split(' ');
+      let value: unknown;
+      if (kind === 'summary') value = facts && Number(a) < facts.scopes.length ? this.summaryOf({ file, scope: Number(a) }) : 'no scope';
+      else if (kind === 'member') value = this.resolver.moduleMember(file, key.slice('member '.length)) ?? null;
+      else if (kind === 'call') value = this.callGraph.resolveCall(file, Number(a), Number(b)) ?? null;
+      else {
+        values.set(key, facts && Number(a) < facts.classes.length ? layoutKey(this.callGraph.mro(file, Number(a))) : 'no class');
+        continue;
+      }
+      values.set(key, JSON.stringify(value));
+    }
+    return values;
+  }
+
   private invalidate(files: Set<string>): void {
     for (const file of files) {
       this.changedAt.set(file, this.epoch);
       this.resolver.forgetFile(file);
       this.callGraph.forgetFile(file);
+      for (const readers of this.readerSets.get(file) ?? []) readers.delete(file);
+      this.readerSets.delete(file);
       this.dependencies.delete(file);
       this.fallbackNames.delete(file);
     }
@@ -520,6 +649,10 @@ function methodNames(facts: PyFacts | undefined): Set<string> {
   const names = new Set<string>();
   for (const cls of facts?.classes ?? []) for (const name of Object.keys(cls.methods)) names.add(name);
   return names;
+}
+
+function layoutKey(layout: { classes: { file: string; cls: number }[]; externalBases: string[] }): string {
+  return JSON.stringify([layout.classes, layout.externalBases]);
 }
 
 function symmetricDifference(a: Set<string>, b: Set<string>): Set<string> {

@@ -30,11 +30,13 @@ interface ModuleBindings {
   starImports: string[];
 }
 
-/** Read access to the program that resolution needs; `touch` records a cross-file dependency. */
+/** Read access to the program that resolution needs; reading facts records a cross-file dependency. */
 export interface ResolveHost {
   facts(file: string): PyFacts | undefined;
   readonly modules: ModuleIndex;
   touch(file: string): void;
+  /** Records a read of one value derived for `file` (`member NAME`), for early cutoff. */
+  readDerived(file: string, key: string): void;
   /** Runs `compute` with `file` as the file whose derived data is being computed (dependency tracking). */
   track<T>(file: string, compute: () => T): T;
 }
@@ -63,6 +65,11 @@ export class NameResolver {
     return this.membersCache.size > 0;
   }
 
+  /** The top-level names of a module resolved so far, with what they denote (for early cutoff). */
+  cachedMembers(file: string): Iterable<[string, PySymbol | undefined]> {
+    return this.membersCache.get(file) ?? [];
+  }
+
   /** Resolves an absolute dotted name. */
   resolveQualified(qname: string, depth = 0): PySymbol {
     if (depth > MAX_REEXPORT_DEPTH || qname === '') return { k: 'external', qname };
@@ -70,7 +77,8 @@ export class NameResolver {
     for (let i = parts.length; i >= 1; i--) {
       const file = this.host.modules.fileOf(parts.slice(0, i).join('.'));
       if (file === undefined) continue;
-      this.host.touch(file);
+      // Which files are modules is the module index's (a change there drops every memo); members
+      // are read below, each recorded.
       let symbol: PySymbol | undefined = { k: 'module', file };
       for (const member of parts.slice(i)) {
         symbol = this.memberOf(symbol, member, depth + 1);
@@ -105,7 +113,7 @@ export class NameResolver {
    */
   moduleMember(file: string, name: string, depth = 0): PySymbol | undefined {
     if (depth > 0) return this.computeMember(file, name, depth);
-    this.host.touch(file);
+    this.host.readDerived(file, `member ${name}`);
     let members = this.membersCache.get(file);
     if (!members) this.membersCache.set(file, (members = new Map()));
     if (members.has(name)) return members.get(name);
@@ -167,9 +175,11 @@ export class NameResolver {
   }
 
   private moduleBindings(file: string): ModuleBindings | undefined {
+    // Read first even when the bindings are cached: they are the facts' content, so the read is a
+    // dependency on the facts.
+    const facts = this.host.facts(file);
     const cached = this.bindingsCache.get(file);
     if (cached) return cached;
-    const facts = this.host.facts(file);
     if (!facts || facts.scopes.length === 0) return undefined;
     const bindings = collectModuleBindings(facts, (text) => this.host.modules.absoluteModule(file, text));
     this.bindingsCache.set(file, bindings);

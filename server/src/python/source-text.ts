@@ -55,6 +55,20 @@ export class LineIndex {
     return { start: this.position(start), end: this.position(end) };
   }
 
+  /**
+   * The offset of an LSP position (the inverse of position()); a position before the text means
+   * its start, a line past the end its end, a character past the end of its line the line's end.
+   */
+  offsetAt(position: Position): number {
+    const { lineStarts, text } = this;
+    if (position.line < 0) return 0;
+    if (position.line >= lineStarts.length) return text.length;
+    const lineStart = lineStarts[position.line];
+    let lineEnd = position.line + 1 < lineStarts.length ? lineStarts[position.line + 1] : text.length;
+    while (lineEnd > lineStart && (text.charCodeAt(lineEnd - 1) === 10 || text.charCodeAt(lineEnd - 1) === 13)) lineEnd--;
+    return Math.min(lineStart + Math.max(0, position.character), lineEnd);
+  }
+
   /** Leading whitespace of a line, exactly as written. */
   indentOf(line: number): string {
     const start = this.lineStarts[line];

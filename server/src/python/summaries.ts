@@ -279,7 +279,6 @@ class ScopeWalk {
       const file = this.host.modules.fileOf(moduleName);
       if (file === undefined || file === this.fn.file || this.importedModules.has(file)) continue;
       this.importedModules.add(file);
-      this.host.touch(file);
       const summary = this.host.summaryOf({ file, scope: 0 });
       const step: ChainStep = { file: this.fn.file, range: event.range, label: `import ${moduleName}`, kind: 'import', byName: false };
       this.applyCallee(summary, order, event.block, () => step);

@@ -37,5 +37,6 @@ export function defineRule(meta: RuleMeta, folder: string, checkers: RuleChecker
     ...(checkers.python ? { checkPython: checkers.python } : {}),
     ...(checkers.pythonIncremental ? { incrementalPython: checkers.pythonIncremental } : {}),
     ...(checkers.typescript ? { checkTypeScript: checkers.typescript } : {}),
+    ...(checkers.typescriptIncremental ? { incrementalTypeScript: checkers.typescriptIncremental } : {}),
   };
 }

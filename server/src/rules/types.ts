@@ -32,6 +32,25 @@ export interface Rule {
   /** The same Python findings, split so an analysis after an edit recomputes only what it can change. */
   incrementalPython?: IncrementalPythonChecker;
   checkTypeScript?(context: TypeScriptRuleContext): Finding[];
+  /** The same TS/JS findings, file by file, so an analysis after an edit recomputes only what it can change. */
+  incrementalTypeScript?: IncrementalTypeScriptChecker;
+}
+
+/**
+ * A TS/JS checker split per file for incremental analysis (engine/analyze-typescript.ts). The
+ * engine runs `checkFile` as derived data of `file` (TsProgram.track): the other files it reads
+ * through the program are recorded, and a change there runs it again. It may read the text of
+ * `file` only (a text change always brings new facts). Put together in file order, the results
+ * are exactly what `checkTypeScript` returns.
+ */
+export interface IncrementalTypeScriptChecker {
+  checkFile(context: TypeScriptRuleContext, file: string): Finding[];
+  /**
+   * Text standing for the workspace-wide inputs the per-file findings read besides the program's
+   * resolution (assignments of defaults anywhere, calls on a value made in another file): when it
+   * changes, every file is checked again. Called once per analysis before any `checkFile`.
+   */
+  sharedInputs?(context: TypeScriptRuleContext): string;
 }
 
 /**
@@ -61,4 +80,6 @@ export interface RuleCheckers {
   /** The Python checker's incremental form (`python` must be its composition, rules/incremental.ts). */
   pythonIncremental?: IncrementalPythonChecker;
   typescript?: NonNullable<Rule['checkTypeScript']>;
+  /** The TS/JS checker's per-file form (`typescript` must be its composition over the files in order). */
+  typescriptIncremental?: IncrementalTypeScriptChecker;
 }

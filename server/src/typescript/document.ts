@@ -3,7 +3,7 @@
  * the LSP edits to the text and re-extracts this one file (a parse without type-check, a few ms
  * for ordinary files); other files are not touched.
  */
-import type { Position, Range } from '../model';
+import type { Range } from '../model';
 import { LineIndex } from '../python/source-text';
 import type { TsFacts } from './facts';
 import { loadTsFrontend } from './load';
@@ -56,8 +56,8 @@ export class TsDocument {
         continue;
       }
       const lines = new LineIndex(text);
-      const start = offsetAt(lines, change.range.start);
-      const end = Math.max(start, offsetAt(lines, change.range.end));
+      const start = lines.offsetAt(change.range.start);
+      const end = Math.max(start, lines.offsetAt(change.range.end));
       text = text.slice(0, start) + change.text + text.slice(end);
     }
     this.currentText = text;
@@ -74,15 +74,4 @@ export class TsDocument {
     if (this.oversizeBytes !== undefined) return frontend.emptyTsFacts(this.currentText, this.fileName);
     return frontend.extractTsFacts(this.currentText, this.fileName, { log: this.options.log });
   }
-}
-
-/** The offset of an LSP position; a character past the end of its line means the line's end. */
-function offsetAt(lines: LineIndex, position: Position): number {
-  const { lineStarts, text } = lines;
-  if (position.line < 0) return 0;
-  if (position.line >= lineStarts.length) return text.length;
-  const lineStart = lineStarts[position.line];
-  let lineEnd = position.line + 1 < lineStarts.length ? lineStarts[position.line + 1] : text.length;
-  while (lineEnd > lineStart && (text.charCodeAt(lineEnd - 1) === 10 || text.charCodeAt(lineEnd - 1) === 13)) lineEnd--;
-  return Math.min(lineStart + Math.max(0, position.character), lineEnd);
 }

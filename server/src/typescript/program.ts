@@ -119,29 +119,69 @@ export class TsProgram {
   /** package.json folders -> dependency names. */
   private readonly packages = new Map<string, ReadonlySet<string>>();
   private graph: { imports: Map<string, string[]>; importers: Map<string, string[]> } | undefined;
+  private sortedFiles: string[] | undefined;
+  private readonly changes = new ChangeTracker();
 
   setFile(file: string, facts: TsFacts): void {
+    const previous = this.factsByFile.get(file);
+    if (previous === facts) return;
     this.factsByFile.set(file, facts);
     this.graph = undefined;
+    if (!previous) this.sortedFiles = undefined;
+    this.changes.changed(file);
   }
 
   removeFile(file: string): void {
-    if (this.factsByFile.delete(file)) this.graph = undefined;
+    if (!this.factsByFile.delete(file)) return;
+    this.graph = undefined;
+    this.sortedFiles = undefined;
+    this.changes.changed(file);
   }
 
   facts(file: string): TsFacts | undefined {
-    return this.factsByFile.get(file);
+    return this.read(file);
   }
 
   /** Absolute paths of the TS/JS files, sorted. */
   files(): string[] {
-    return [...this.factsByFile.keys()].sort();
+    this.changes.readsWholeProgram();
+    this.sortedFiles ??= [...this.factsByFile.keys()].sort();
+    return this.sortedFiles.slice();
   }
 
   /** The dependencies (all kinds) of the package.json in `dir`; undefined removes it. */
   setPackageJson(dir: string, dependencies: ReadonlySet<string> | undefined): void {
+    const previous = this.packages.get(dir);
+    if (previous === dependencies || (previous && dependencies && sameSet(previous, dependencies))) return;
     if (dependencies) this.packages.set(dir, dependencies);
     else this.packages.delete(dir);
+    this.changes.changedEverything();
+  }
+
+  // ------------------------------------------------------------ change tracking
+
+  /** A mark to pass to `changedSince` later. */
+  changeMark(): number {
+    return this.changes.mark();
+  }
+
+  /**
+   * Files whose facts changed after `mark` (added and removed files included), plus every file
+   * whose tracked derived data (see `track`) read one of them: what a consumer of per-file
+   * results must recompute. `all` when everything may have changed (a package.json).
+   */
+  changedSince(mark: number): Set<string> | 'all' {
+    return this.changes.changedSince(mark);
+  }
+
+  /**
+   * Runs `compute` as derived data of `file`: every other file whose facts it reads through this
+   * program (resolution, values, `facts()`), and every path it probes when resolving a module
+   * specifier, becomes a dependency, so a later change there puts `file` in `changedSince`.
+   * Reading the file list (`files()`, the import graph) makes it depend on every change.
+   */
+  track<T>(file: string, compute: () => T): T {
+    return this.changes.track(file, compute);
   }
 
   /** Dependency names (dependencies, devDependencies, peer, optional) of the nearest package.json above the file; empty when none. */
@@ -162,7 +202,7 @@ export class TsProgram {
     for (const sourceExt of SOURCE_FOR_OUTPUT[ext] ?? []) candidates.push(base.slice(0, -ext.length) + sourceExt);
     for (const tryExt of RESOLVE_EXTENSIONS) candidates.push(base + tryExt);
     for (const tryExt of RESOLVE_EXTENSIONS) candidates.push(path.join(base, `index${tryExt}`));
-    return candidates.find((candidate) => this.factsByFile.has(candidate));
+    return candidates.find((candidate) => this.exists(candidate));
   }
 
   /** Workspace files this file imports or re-exports from (sorted, without duplicates). */
@@ -177,7 +217,7 @@ export class TsProgram {
 
   /** What the callee of call `callId` of `file` is; undefined when it cannot be known (`a[i]()`, an unresolved relative import). */
   resolveCall(file: string, callId: number): TsCallTarget | undefined {
-    const facts = this.factsByFile.get(file);
+    const facts = this.read(file);
     const call = facts?.calls[callId];
     if (!call) return undefined;
     let target: Internal | undefined;
@@ -206,7 +246,7 @@ export class TsProgram {
    * (the declaration). Bindings of imported names are not followed here (see resolveValue).
    */
   resolveBinding(file: string, names: string[], fromFunction?: number): TsBinding | undefined {
-    const facts = this.factsByFile.get(file);
+    const facts = this.read(file);
     if (!facts || names.length === 0) return undefined;
     if (names[0] === 'this' && names.length >= 2) return this.thisBinding(facts, names[1], fromFunction);
     for (const scope of scopeChain(facts, fromFunction)) {
@@ -236,11 +276,23 @@ export class TsProgram {
 
   // ---------------------------------------------------------------- internals
 
+  /** A file's facts, recorded as a dependency of the derived data being computed. */
+  private read(file: string): TsFacts | undefined {
+    this.changes.reads(file);
+    return this.factsByFile.get(file);
+  }
+
+  /** Whether a path is a workspace file; recorded as a dependency (a file added there changes resolution). */
+  private exists(file: string): boolean {
+    this.changes.reads(file);
+    return this.factsByFile.has(file);
+  }
+
   private followValueOnce(current: TsResolvedValue, scope: number | undefined): { resolved: TsResolvedValue; scope: number | undefined } | undefined {
     const { file, value } = current;
     if (value.kind === 'await') return { resolved: { ...current, value: value.value }, scope };
     if (value.kind !== 'path') return undefined;
-    const facts = this.factsByFile.get(file);
+    const facts = this.read(file);
     if (!facts) return undefined;
     // Longest prefix bound in this file: `config.db` is the `db` property of binding `config`.
     const binding = this.resolveBinding(file, value.path, scope);
@@ -263,7 +315,7 @@ export class TsProgram {
   /** The value `names` (export name, then members) of a workspace file stands for. */
   private exportedValue(file: string, names: string[], depth: number): TsResolvedValue | undefined {
     if (depth > MAX_DEPTH || names.length === 0) return undefined;
-    const facts = this.factsByFile.get(file);
+    const facts = this.read(file);
     if (!facts) return undefined;
     const [name, ...rest] = names;
     const found = indexOf(facts).exportsByName.get(name);
@@ -315,7 +367,7 @@ export class TsProgram {
   /** Resolution of `names` as used in `file` from function `scope`. */
   private resolvePath(file: string, names: string[], scope: number | undefined, depth: number): Internal | undefined {
     if (depth > MAX_DEPTH) return undefined;
-    const facts = this.factsByFile.get(file);
+    const facts = this.read(file);
     if (!facts) return undefined;
     const [root, ...rest] = names;
 
@@ -381,7 +433,7 @@ export class TsProgram {
   private resolveExport(file: string, name: string, rest: string[], depth: number, seen: Set<string>): Internal | undefined {
     if (depth > MAX_DEPTH || seen.has(`${file}\0${name}`)) return undefined;
     seen.add(`${file}\0${name}`);
-    const facts = this.factsByFile.get(file);
+    const facts = this.read(file);
     if (!facts) return undefined;
     const found = indexOf(facts).exportsByName.get(name);
     if (found) {
@@ -418,6 +470,7 @@ export class TsProgram {
   }
 
   private importGraph(): { imports: Map<string, string[]>; importers: Map<string, string[]> } {
+    this.changes.readsWholeProgram();
     if (this.graph) return this.graph;
     const imports = new Map<string, string[]>();
     const importers = new Map<string, string[]>();
@@ -439,6 +492,73 @@ export class TsProgram {
     this.graph = { imports, importers };
     return this.graph;
   }
+}
+
+/**
+ * Which files changed when, and which files' derived data read which files: the bookkeeping behind
+ * TsProgram.track/changedSince. Dependencies only grow while a file lives (a stale one costs an
+ * extra re-check, never a missed one); a file's own entries are dropped when it changes, since
+ * whatever is derived from it is computed again and records them anew.
+ */
+class ChangeTracker {
+  private epoch = 0;
+  private allChangedAt = 0;
+  private readonly changedAt = new Map<string, number>();
+  /** file read -> files whose derived data read it. */
+  private readonly dependents = new Map<string, Set<string>>();
+  /** Files whose derived data read the file list: they depend on every change. */
+  private readonly wholeProgramReaders = new Set<string>();
+  private readonly computing: string[] = [];
+
+  mark(): number {
+    return this.epoch;
+  }
+
+  changed(file: string): void {
+    this.changedAt.set(file, ++this.epoch);
+    this.wholeProgramReaders.delete(file);
+  }
+
+  changedEverything(): void {
+    this.allChangedAt = ++this.epoch;
+  }
+
+  reads(file: string): void {
+    const reader = this.computing[this.computing.length - 1];
+    if (reader === undefined || reader === file) return;
+    let readers = this.dependents.get(file);
+    if (!readers) this.dependents.set(file, (readers = new Set()));
+    readers.add(reader);
+  }
+
+  readsWholeProgram(): void {
+    const reader = this.computing[this.computing.length - 1];
+    if (reader !== undefined) this.wholeProgramReaders.add(reader);
+  }
+
+  track<T>(file: string, compute: () => T): T {
+    this.computing.push(file);
+    try {
+      return compute();
+    } finally {
+      this.computing.pop();
+    }
+  }
+
+  changedSince(mark: number): Set<string> | 'all' {
+    if (this.allChangedAt > mark) return 'all';
+    const changed = new Set<string>();
+    for (const [file, at] of this.changedAt) if (at > mark) changed.add(file);
+    if (changed.size === 0) return changed;
+    const result = new Set(changed);
+    for (const file of changed) for (const reader of this.dependents.get(file) ?? []) result.add(reader);
+    for (const reader of this.wholeProgramReaders) result.add(reader);
+    return result;
+  }
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((item) => b.has(item));
 }
 
 const PLACEHOLDER_BINDING: TsBinding = {

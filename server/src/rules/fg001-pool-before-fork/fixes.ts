@@ -11,6 +11,7 @@ import type { Fix, TextEdit } from '../../model';
 import type { PyFacts, PyScope } from '../../python/facts';
 import type { PyProgram } from '../../python/program';
 import { insertAt } from '../edits';
+import { preferFirst } from '../finding';
 import type { PySymbol } from '../../python/resolve';
 import { resetMatches, type ForkHazard, type PoolRecord } from '../../python/summaries';
 
@@ -33,8 +34,7 @@ export function buildFixes(program: PyProgram, hazard: ForkHazard): Fix[] {
     const best = plansPerPool.map((plans) => plans[0]);
     fixes.push(toFix(program, hazard, best, `Reset ${hazard.pools.length} pools before forking`));
   }
-  fixes.forEach((fix, index) => (fix.preferred = index === 0));
-  return fixes;
+  return preferFirst(fixes);
 }
 
 function plansFor(program: PyProgram, hazard: ForkHazard, pool: PoolRecord): ResetPlan[] {

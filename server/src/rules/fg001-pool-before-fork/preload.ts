@@ -15,6 +15,7 @@ import type { PyScope } from '../../python/facts';
 import type { PyProgram } from '../../python/program';
 import { splitCallee, type FunctionRef } from '../../python/callgraph';
 import { resetMatches, type ChainStep, type PoolRecord, type ResetEffect } from '../../python/summaries';
+import { ruleFinding } from '../finding';
 import type { PythonRuleContext } from '../types';
 import { FG001_META } from './meta';
 import { findGunicornPreloads } from './preload-gunicorn';
@@ -56,16 +57,13 @@ function findingOf(program: PyProgram, app: PreloadedApp): Finding | undefined {
   if (appFile === undefined) return undefined; // the app lives outside the workspace: nothing to say about it
   const pools = poolsAliveAtFork(program, app, appFile);
   if (pools.length === 0) return undefined;
-  return {
-    rule: FG001_META.id,
-    name: FG001_META.name,
-    severity: FG001_META.defaultSeverity === 'off' ? 'warning' : FG001_META.defaultSeverity,
+  return ruleFinding(FG001_META, {
     file: app.file,
     range: app.range,
     message: messageOf(program, app, pools),
     related: relatedOf(app, pools),
     fixes: app.fixes(pools),
-  };
+  });
 }
 
 /** Pools the app's import (and factory call) leaves alive, minus those protected or released by hooks. */

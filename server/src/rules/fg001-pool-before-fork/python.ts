@@ -8,6 +8,7 @@ import type { PyProgram } from '../../python/program';
 import type { ChainStep, ForkHazard, PoolRecord } from '../../python/summaries';
 import type { IncrementalPythonChecker } from '../types';
 import { wholeProgramChecker } from '../incremental';
+import { ruleFinding } from '../finding';
 import { INHERITED_BY_CHILDREN } from '../../catalog/python';
 import { FG001_META } from './meta';
 import { buildFixes } from './fixes';
@@ -28,16 +29,13 @@ function findingOf(program: PyProgram, hazard: ForkHazard): Finding {
   const pools = distinctPools(hazard.pools);
   const call = hazard.call;
   const range = call.range.start.line === call.range.end.line ? call.range : call.calleeRange;
-  return {
-    rule: FG001_META.id,
-    name: FG001_META.name,
-    severity: FG001_META.defaultSeverity === 'off' ? 'warning' : FG001_META.defaultSeverity,
+  return ruleFinding(FG001_META, {
     file: hazard.site.file,
     range,
     message: messageOf(program, facts, hazard, pools),
     related: relatedOf(hazard, pools),
     fixes: buildFixes(program, { ...hazard, pools }),
-  };
+  });
 }
 
 /** One entry per pool identity (a pool created on two paths is still one pool). */

@@ -18,6 +18,7 @@ import { stripNodePrefix } from '../../typescript/program';
 import type { NodeForkHazard, NodePoolAnalysis, NodePoolRecord } from '../../typescript/pools';
 import { PRIMARY_CONDITIONS, WORKER_CONDITIONS } from '../../catalog/node-pools';
 import { insertAt, splitLines } from '../edits';
+import { preferFirst } from '../finding';
 import type { TypeScriptRuleContext } from '../types';
 
 /** The statements that close `pool` held in `reference` (`await pool.end()`), without `;`. */
@@ -49,9 +50,7 @@ export function buildTsFixes(context: TypeScriptRuleContext, analysis: NodePoolA
     return []; // no syntax outline, no fix (the suppression fix is still offered by the engine)
   }
   const site: FixSite = { context, analysis, hazard, facts, lines: splitLines(text), outline, anchor: anchorOf(facts, facts.calls[hazard.call]) };
-  const fixes = [closeFix(site), moveFix(site)].filter((fix): fix is Fix => fix !== undefined);
-  fixes.forEach((fix, index) => (fix.preferred = index === 0));
-  return fixes;
+  return preferFirst([closeFix(site), moveFix(site)]);
 }
 
 /** A fork inside a callback (`cluster.on('exit', () => cluster.fork())`) is reached where the callback is passed. */

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Finding, RelatedLocation } from '../../model';
 import { HELD_BY_PRIMARY, type NodePoolKind } from '../../catalog/node-pools';
 import { NodePoolAnalysis, type NodeForkHazard, type NodePoolRecord, type PoolStep } from '../../typescript/pools';
+import { ruleFinding } from '../finding';
 import type { TypeScriptRuleContext } from '../types';
 import { FG001_META } from './meta';
 import { buildTsFixes, closeStatements } from './typescript-fixes';
@@ -20,16 +21,13 @@ export function checkPoolBeforeForkTs(context: TypeScriptRuleContext): Finding[]
 function findingOf(context: TypeScriptRuleContext, analysis: NodePoolAnalysis, hazard: NodeForkHazard): Finding {
   const call = context.program.facts(hazard.file)!.calls[hazard.call];
   const range = call.range.start.line === call.range.end.line ? call.range : call.nameRange;
-  return {
-    rule: FG001_META.id,
-    name: FG001_META.name,
-    severity: FG001_META.defaultSeverity === 'off' ? 'warning' : FG001_META.defaultSeverity,
+  return ruleFinding(FG001_META, {
     file: hazard.file,
     range,
     message: messageOf(hazard),
     related: relatedOf(hazard),
     fixes: buildTsFixes(context, analysis, hazard),
-  };
+  });
 }
 
 /** Who is who for each kind of fork: cluster has a primary and workers; child_process a parent and children. */

@@ -19,6 +19,7 @@ import type { PyCallEvent, PyValue } from '../../python/facts';
 import type { PyProgram } from '../../python/program';
 import type { IncrementalPythonChecker, PythonRuleContext } from '../types';
 import { wholeProgramChecker } from '../incremental';
+import { ruleFinding } from '../finding';
 import { checkConfigFiles, configConnections, lacksTimeout } from './config-files';
 import { parseDatabaseUrl, urlCarriesTimeout } from './database-url';
 import { argumentOf, carrierSatisfied, dictCarries, literalUrlOf, type CallSite } from './arguments';
@@ -133,16 +134,13 @@ function checkCall(program: PyProgram, site: CallSite, entry: TimeoutCall | unde
 
 function finding(site: CallSite, message: string, related: RelatedLocation[], fixes: Finding['fixes']): Finding {
   const call: PyCallEvent = site.call;
-  return {
-    rule: FG002_META.id,
-    name: FG002_META.name,
-    severity: 'warning',
+  return ruleFinding(FG002_META, {
     file: site.file,
     range: call.range.start.line === call.range.end.line ? call.range : call.calleeRange,
     message,
     related,
     fixes,
-  };
+  });
 }
 
 function joinQuery(url: string, extra: string): string {

@@ -16,11 +16,11 @@ import type { TypeScriptRuleContext } from '../types';
 import type { SourceCache } from './typescript';
 import { addProperty, replaceRange } from './typescript-fixes';
 import { carrierVerdict, isSqlText } from './typescript-options';
-import { originOf, type ResolvedCall } from './typescript-resolve';
+import type { ResolvedCall } from './typescript-resolve';
 
 const QUERY_BY_FACTORY = new Map<string, NodeQueryTimeout>(NODE_QUERY_TIMEOUTS.flatMap((entry) => entry.factories.map((q) => [normalizeNodeQualname(q), entry] as const)));
 
-interface QueryCall {
+export interface QueryCall {
   resolved: ResolvedCall;
   entry: NodeQueryTimeout;
   method: string;
@@ -29,15 +29,24 @@ interface QueryCall {
 }
 
 export function checkQueries(context: TypeScriptRuleContext, calls: readonly ResolvedCall[], sources: SourceCache): Finding[] {
-  const { program } = context;
+  const onPools = queryCalls(calls);
+  return judgeQueries(context, onPools, sessionBoundedOrigins(context.program, onPools, sources), sources);
+}
+
+/** The calls among `calls` run on a value a catalogued pool/connection factory made (`pool.query()`). */
+export function queryCalls(calls: readonly ResolvedCall[]): QueryCall[] {
   const onPools: QueryCall[] = [];
   for (const resolved of calls) {
-    const origin = originOf(program, resolved.target);
+    const origin = resolved.origin;
     const entry = origin?.qualname === undefined ? undefined : QUERY_BY_FACTORY.get(normalizeNodeQualname(origin.qualname));
     if (!origin || !entry || resolved.target?.kind !== 'instance' || resolved.target.path.length !== 1) continue;
     onPools.push({ resolved, entry, method: resolved.target.path[0] ?? '', origin: `${origin.file}#${origin.call}` });
   }
-  const bounded = sessionBoundedOrigins(program, onPools, sources);
+  return onPools;
+}
+
+/** The findings among `onPools`: queries with no timeout on pools whose sessions are not bounded (`bounded`, from the whole workspace). */
+export function judgeQueries(context: TypeScriptRuleContext, onPools: readonly QueryCall[], bounded: ReadonlySet<string>, sources: SourceCache): Finding[] {
   const findings: Finding[] = [];
   for (const query of onPools) {
     if (!query.entry.methods.includes(query.method) || bounded.has(query.origin)) continue;
@@ -48,7 +57,7 @@ export function checkQueries(context: TypeScriptRuleContext, calls: readonly Res
 }
 
 /** Pools whose sessions run SQL mentioning the session token (`max_execution_time`). */
-function sessionBoundedOrigins(program: TsProgram, onPools: readonly QueryCall[], sources: SourceCache): Set<string> {
+export function sessionBoundedOrigins(program: TsProgram, onPools: readonly QueryCall[], sources: SourceCache): Set<string> {
   const bounded = new Set<string>();
   for (const { resolved, entry, method, origin } of onPools) {
     const facts = program.facts(resolved.file);

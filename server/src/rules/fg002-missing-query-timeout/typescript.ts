@@ -16,14 +16,13 @@ import {
   type NodeTimeoutApi,
 } from '../../catalog/node-timeouts';
 import type { TsProperty } from '../../typescript/facts';
-import type { TsCallTarget } from '../../typescript/program';
 import { splitLines } from '../edits';
-import type { TypeScriptRuleContext } from '../types';
+import type { IncrementalTypeScriptChecker, TypeScriptRuleContext } from '../types';
 import { FG002_META } from './meta';
 import { addArgument, addProperty, appendUrlParameter, replaceRange, textOf, type ObjectValue, type SourceText } from './typescript-fixes';
 import { carrierVerdict, findOptions, namesUrl, propertyOf, urlCarries, urlScheme, type CarrierVerdict, type ObjectSite, type OptionsLookup } from './typescript-options';
-import { checkQueries } from './typescript-queries';
-import { resolvedCalls, type ResolvedCall } from './typescript-resolve';
+import { checkQueries, judgeQueries, queryCalls, sessionBoundedOrigins, type QueryCall } from './typescript-queries';
+import { resolvedAssignments, resolvedCalls, type ResolvedAssignment, type ResolvedCall } from './typescript-resolve';
 
 const API_BY_QNAME = new Map<string, NodeTimeoutApi>(NODE_TIMEOUT_APIS.flatMap((api) => api.qualnames.map((q) => [normalizeNodeQualname(q), api] as const)));
 
@@ -38,19 +37,95 @@ export function checkMissingTimeoutsTs(context: TypeScriptRuleContext): Finding[
   const checker = new TimeoutChecker(context);
   const calls = resolvedCalls(context.program);
   const findings: Finding[] = [];
+  const resultMethods = resultMethodsByCall(calls);
   for (const resolved of calls) {
-    if (resolved.target?.kind !== 'external' && resolved.target?.kind !== 'global') continue;
-    const api = API_BY_QNAME.get(normalizeNodeQualname(resolved.target.qualname));
-    if (!api) continue;
-    if (checker.defaultIsSet(resolved, api)) continue;
-    const finding = checker.judge(resolved, api, calls);
+    const finding = judgeApiCall(checker, resolved, resultMethods);
     if (finding) findings.push(finding);
   }
   findings.push(...checkQueries(context, calls, checker.sources));
   return findings;
 }
 
-/** Per-run state: file texts split once. */
+function judgeApiCall(checker: TimeoutChecker, resolved: ResolvedCall, resultMethods: ResultMethods): Finding | undefined {
+  if (resolved.target?.kind !== 'external' && resolved.target?.kind !== 'global') return undefined;
+  const api = API_BY_QNAME.get(normalizeNodeQualname(resolved.target.qualname));
+  if (!api || checker.defaultIsSet(resolved, api)) return undefined;
+  return checker.judge(resolved, api, resultMethods);
+}
+
+/**
+ * What one analysis's per-file checks share, computed once (outside any file's tracking) from the
+ * per-file resolved calls: the workspace-wide inputs a file's findings read besides its own
+ * resolution, and their fingerprint (when it changes, every file is checked again).
+ */
+interface SharedRun {
+  checker: TimeoutChecker;
+  callsByFile: Map<string, ResolvedCall[]>;
+  resultMethods: ResultMethods;
+  onPoolsByFile: Map<string, QueryCall[]>;
+  bounded: Set<string>;
+  fingerprint: string;
+}
+
+const SHARED_RUNS = new WeakMap<TypeScriptRuleContext, SharedRun>();
+
+/** Every method name a catalogued API's result may take its timeout from (`setTimeout`). */
+const RESULT_METHOD_NAMES = new Set(NODE_TIMEOUT_APIS.flatMap((api) => api.resultMethods ?? []));
+/** Member paths a module-wide default timeout is assigned at (`defaults.timeout`). */
+const DEFAULT_PATHS = new Set(NODE_TIMEOUT_APIS.flatMap((api) => (api.moduleDefaults ?? []).map((path) => path.join('.'))));
+
+function sharedRun(context: TypeScriptRuleContext): SharedRun {
+  let run = SHARED_RUNS.get(context);
+  if (run) return run;
+  const checker = new TimeoutChecker(context);
+  const calls = resolvedCalls(context.program);
+  const callsByFile = groupByFile(calls, (call) => call.file);
+  const resultMethods = resultMethodsByCall(calls);
+  const onPools = queryCalls(calls);
+  const bounded = sessionBoundedOrigins(context.program, onPools, checker.sources);
+  const defaults = checker
+    .defaultAssignmentsOf()
+    .filter(({ members }) => DEFAULT_PATHS.has(members.join('.')))
+    .map(({ target, members }) => `${JSON.stringify(target)}=${members.join('.')}`);
+  const onResults = [...resultMethods]
+    .filter(([, methods]) => [...methods].some((method) => RESULT_METHOD_NAMES.has(method)))
+    .map(([key, methods]) => `${key}:${[...methods].filter((method) => RESULT_METHOD_NAMES.has(method)).sort().join(',')}`);
+  const fingerprint = [defaults.sort().join('\n'), onResults.sort().join('\n'), [...bounded].sort().join('\n')].join('\n--\n');
+  run = { checker, callsByFile, resultMethods, onPoolsByFile: groupByFile(onPools, (query) => query.resolved.file), bounded, fingerprint };
+  SHARED_RUNS.set(context, run);
+  return run;
+}
+
+/** FG002 file by file: the API calls, then the queries, of one file (what checkMissingTimeoutsTs finds there). */
+export const FG002_TYPESCRIPT: IncrementalTypeScriptChecker = {
+  sharedInputs: (context) => sharedRun(context).fingerprint,
+  checkFile(context, file) {
+    const run = sharedRun(context);
+    const findings: Finding[] = [];
+    for (const resolved of run.callsByFile.get(file) ?? []) {
+      const finding = judgeApiCall(run.checker, resolved, run.resultMethods);
+      if (finding) findings.push(finding);
+    }
+    findings.push(...judgeQueries(context, run.onPoolsByFile.get(file) ?? [], run.bounded, run.checker.sources));
+    return findings;
+  },
+};
+
+function groupByFile<T>(items: readonly T[], fileOf: (item: T) => string): Map<string, T[]> {
+  const grouped = new Map<string, T[]>();
+  for (const item of items) {
+    const file = fileOf(item);
+    const list = grouped.get(file);
+    if (list) list.push(item);
+    else grouped.set(file, [item]);
+  }
+  return grouped;
+}
+
+/** Split texts of the last run, reused while a file's text is the same string. */
+const SPLIT_TEXTS = new Map<string, { text: string; source: SourceText }>();
+
+/** Per-run state: file texts split once (and not again next run while they are unchanged). */
 export class SourceCache {
   private readonly cache = new Map<string, SourceText | null>();
   constructor(private readonly context: TypeScriptRuleContext) {}
@@ -58,7 +133,7 @@ export class SourceCache {
   get(file: string): SourceText | undefined {
     if (!this.cache.has(file)) {
       const text = this.context.texts(file);
-      this.cache.set(file, text === undefined ? null : { file, lines: splitLines(text), eol: firstLineBreak(text) });
+      this.cache.set(file, text === undefined ? null : splitText(file, text));
     }
     return this.cache.get(file) ?? undefined;
   }
@@ -78,9 +153,9 @@ class TimeoutChecker {
     this.seconds = context.config.timeoutSeconds;
   }
 
-  judge(resolved: ResolvedCall, api: NodeTimeoutApi, calls: readonly ResolvedCall[]): Finding | undefined {
+  judge(resolved: ResolvedCall, api: NodeTimeoutApi, resultMethods: ResultMethods): Finding | undefined {
     const { file, call } = resolved;
-    if (api.resultMethods && calledOnResult(resolved, api.resultMethods, calls)) return undefined;
+    if (api.resultMethods && calledOnResult(resolved, api.resultMethods, resultMethods)) return undefined;
     const options = findOptions(this.context.program, file, call, api.options, this.sources.textOf);
     if (api.dialects) return this.judgeDialect(resolved, api, options);
     return this.judgeOptions(resolved, api, options);
@@ -227,20 +302,15 @@ class TimeoutChecker {
     });
   }
 
-  private assignments: { target: TsCallTarget; members: string[] }[] | undefined;
+  private assignments: ResolvedAssignment[] | undefined;
 
   /** Member assignments of the workspace (few), with what their root name resolves to; computed once. */
-  private defaultAssignments(): { target: TsCallTarget; members: string[] }[] {
-    if (this.assignments) return this.assignments;
-    const { program } = this.context;
-    this.assignments = [];
-    for (const file of program.files()) {
-      for (const assignment of program.facts(file)?.memberAssignments ?? []) {
-        const [root, ...members] = assignment.target;
-        const target = root === undefined ? undefined : program.resolveName(file, [root], assignment.function);
-        if (target) this.assignments.push({ target, members });
-      }
-    }
+  defaultAssignmentsOf(): ResolvedAssignment[] {
+    return this.defaultAssignments();
+  }
+
+  private defaultAssignments(): ResolvedAssignment[] {
+    this.assignments ??= resolvedAssignments(this.context.program);
     return this.assignments;
   }
 
@@ -283,16 +353,35 @@ class TimeoutChecker {
   }
 }
 
+/** `file\0call id` -> the methods called directly on that call's result. */
+type ResultMethods = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** Indexes the calls made on another call's result (`req.setTimeout()` after `const req = http.get()`), by that call. */
+function resultMethodsByCall(calls: readonly ResolvedCall[]): ResultMethods {
+  const index = new Map<string, Set<string>>();
+  for (const other of calls) {
+    if (other.target?.kind !== 'instance' || other.target.path.length !== 1) continue;
+    const key = `${other.target.file}\0${other.target.call}`;
+    let methods = index.get(key);
+    if (!methods) index.set(key, (methods = new Set()));
+    methods.add(other.target.path[0] ?? '');
+  }
+  return index;
+}
+
 /** Whether the call's result has one of `methods` called on it (`http.get(...).setTimeout()`, `req.setTimeout()`). */
-function calledOnResult(resolved: ResolvedCall, methods: readonly string[], calls: readonly ResolvedCall[]): boolean {
-  return calls.some(
-    (other) =>
-      other.target?.kind === 'instance' &&
-      other.target.file === resolved.file &&
-      other.target.call === resolved.call.id &&
-      other.target.path.length === 1 &&
-      methods.includes(other.target.path[0] ?? ''),
-  );
+function calledOnResult(resolved: ResolvedCall, methods: readonly string[], resultMethods: ResultMethods): boolean {
+  const called = resultMethods.get(`${resolved.file}\0${resolved.call.id}`);
+  return called !== undefined && methods.some((method) => called.has(method));
+}
+
+/** A file's text split into lines, reused while the text is unchanged. */
+function splitText(file: string, text: string): SourceText {
+  const kept = SPLIT_TEXTS.get(file);
+  if (kept && kept.text === text) return kept.source;
+  const source: SourceText = { file, lines: splitLines(text), eol: firstLineBreak(text) };
+  SPLIT_TEXTS.set(file, { text, source });
+  return source;
 }
 
 function hasPath(object: ObjectValue, path: readonly string[]): boolean {

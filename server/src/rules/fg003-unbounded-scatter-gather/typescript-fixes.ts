@@ -20,7 +20,7 @@ import type { Fix, Position, TextEdit } from '../../model';
 import type { TsCall, TsFunction } from '../../typescript/facts';
 import { BOUND_FIX, DEADLINE_FIX } from '../../catalog/node-fanout';
 import { stripNodePrefix } from '../../typescript/program';
-import { insertAt, splitLines } from '../edits';
+import { insertAt } from '../edits';
 import type { PerItemCollection } from './typescript-collections';
 import type { FanOutFile } from './typescript-names';
 
@@ -61,13 +61,13 @@ interface EditSet {
 
 class FixWriter {
   private readonly lines: string[];
-  private readonly declared: Set<string>;
+  private readonly declared: ReadonlySet<string>;
   private readonly quote: string;
   private readonly semi: string;
   readonly milliseconds: number;
 
   constructor(private readonly request: FanOutFixRequest) {
-    this.lines = splitLines(request.text);
+    this.lines = request.view.linesOf(request.text);
     this.declared = request.view.declaredNames(request.text);
     const style = importStyle(request.view, request.text);
     this.quote = style.quote;
@@ -235,7 +235,7 @@ function samePosition(a: Position, b: Position): boolean {
 function importStyle(view: FanOutFile, text: string): { quote: string; semi: string } {
   const first = view.facts.imports.find((i) => i.function === undefined && i.local !== '');
   if (!first) return { quote: "'", semi: ';' };
-  const lines = splitLines(text);
+  const lines = view.linesOf(text);
   const statement = first.range.start.line === first.range.end.line ? lines[first.range.start.line]?.slice(first.range.start.character, first.range.end.character) : undefined;
   if (statement === undefined) return { quote: "'", semi: ';' };
   const quote = /["'`]/.exec(statement)?.[0];

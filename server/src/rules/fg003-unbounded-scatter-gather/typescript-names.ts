@@ -7,6 +7,7 @@
 import type { Position, Range } from '../../model';
 import type { TsBinding, TsCall, TsFacts, TsFunction } from '../../typescript/facts';
 import { stripNodePrefix, type TsProgram } from '../../typescript/program';
+import { splitLines } from '../edits';
 
 /** A library export a name resolves to: `pLimit` -> {module 'p-limit', imported 'default'}. */
 export interface LibraryExport {
@@ -110,7 +111,9 @@ export class FanOutFile {
    * facts, plus what the text declares that facts leave out (destructuring, classes, `catch`).
    * A fix never introduces one of these names.
    */
-  declaredNames(text: string): Set<string> {
+  declaredNames(text: string): ReadonlySet<string> {
+    // Every finding's fixes of a file ask; the text is scanned once per file check.
+    if (this.declared?.text === text) return this.declared.names;
     const names = new Set<string>();
     for (const i of this.facts.imports) if (i.local !== '') names.add(i.local);
     for (const b of this.facts.bindings) if (b.target.length === 1) names.add(b.target[0]);
@@ -119,7 +122,17 @@ export class FanOutFile {
       for (const p of f.params) for (const word of p.match(IDENTIFIER) ?? []) names.add(word);
     }
     for (const match of text.matchAll(DECLARATION)) for (const word of match[1].match(IDENTIFIER) ?? []) names.add(word);
+    this.declared = { text, names };
     return names;
+  }
+
+  private declared: { text: string; names: ReadonlySet<string> } | undefined;
+  private split: { text: string; lines: string[] } | undefined;
+
+  /** The text's lines (splitLines), split once per file check however many findings it has. */
+  linesOf(text: string): string[] {
+    if (this.split?.text !== text) this.split = { text, lines: splitLines(text) };
+    return this.split.lines;
   }
 }
 

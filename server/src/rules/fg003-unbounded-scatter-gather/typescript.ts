@@ -7,7 +7,7 @@
 import type { Finding } from '../../model';
 import { FAN_OUT_WAITS, BOUND_FIX, type FanOutWaitApi } from '../../catalog/node-fanout';
 import type { TsCall } from '../../typescript/facts';
-import type { TypeScriptRuleContext } from '../types';
+import type { IncrementalTypeScriptChecker, TypeScriptRuleContext } from '../types';
 import { FG003_META } from './meta';
 import { perItemCollection, type PerItemCollection } from './typescript-collections';
 import { fanOutFixes } from './typescript-fixes';
@@ -22,25 +22,31 @@ export interface UnboundedFanOut {
 }
 
 export function checkScatterGatherTs(context: TypeScriptRuleContext): Finding[] {
-  const findings: Finding[] = [];
-  for (const file of context.program.files()) {
-    const facts = context.program.facts(file);
-    if (!facts || facts.syntaxErrors.length > 0) continue;
-    const view = new FanOutFile(file, facts, context.program);
-    const fanOuts = unboundedFanOuts(view);
-    if (fanOuts.length === 0) continue;
-    const text = context.texts(file);
-    const dependsOnPLimit = context.program.packageDependencies(file).has(BOUND_FIX.package);
-    for (const fanOut of fanOuts) findings.push(toFinding(view, fanOut, text, context.config.timeoutSeconds, dependsOnPLimit));
-  }
-  return findings;
+  return context.program.files().flatMap((file) => checkScatterGatherTsFile(context, file));
 }
+
+/** The findings of one file: they read other files only through the program (imports followed). */
+export function checkScatterGatherTsFile(context: TypeScriptRuleContext, file: string): Finding[] {
+  const facts = context.program.facts(file);
+  if (!facts || facts.syntaxErrors.length > 0) return [];
+  const view = new FanOutFile(file, facts, context.program);
+  const fanOuts = unboundedFanOuts(view);
+  if (fanOuts.length === 0) return [];
+  const text = context.texts(file);
+  const dependsOnPLimit = context.program.packageDependencies(file).has(BOUND_FIX.package);
+  return fanOuts.map((fanOut) => toFinding(view, fanOut, text, context.config.timeoutSeconds, dependsOnPLimit));
+}
+
+export const FG003_TYPESCRIPT: IncrementalTypeScriptChecker = { checkFile: checkScatterGatherTsFile };
+
+/** Last names of the fan-out waits (`all`, `allSettled`): a call named otherwise is not one, without resolving it. */
+const WAIT_NAMES = new Set(FAN_OUT_WAITS.map((api) => api.path[api.path.length - 1]));
 
 /** The fan-out waits of one file that wait on a per-item collection with no bound and no deadline. */
 export function unboundedFanOuts(view: FanOutFile): UnboundedFanOut[] {
   const found: UnboundedFanOut[] = [];
   for (const wait of view.facts.calls) {
-    if (wait.isNew) continue;
+    if (wait.isNew || !WAIT_NAMES.has(wait.callee[wait.callee.length - 1])) continue;
     const api = FAN_OUT_WAITS.find((candidate) => view.callsGlobal(wait, candidate.path));
     const list = wait.args[0];
     if (!api || !list) continue;

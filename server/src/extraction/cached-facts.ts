@@ -1,0 +1,65 @@
+/**
+ * The facts of a scan's files, for any language: from the on-disk cache by content hash, else
+ * extracted (the language's pool) and then cached, the workers' encoded form stored as it is.
+ */
+import type { PackedFactsCache } from './facts-cache';
+import type { ScanFile } from './scan-protocol';
+
+export interface FactsSource<Facts> {
+  cache: PackedFactsCache<Facts>;
+  /** Cache key of a file's text. */
+  hashOf(file: ScanFile): string;
+  /** Facts of the files the cache does not have (the language's extraction pool). */
+  extract(files: ScanFile[], options: FactsExtractionOptions): Promise<Map<string, Facts>>;
+}
+
+export interface FactsExtractionOptions {
+  /** Receives each file's encoded facts as a worker sent them (see worker-pool.ts). */
+  encoded: Map<string, string>;
+  token?: { isCancellationRequested: boolean };
+  /** Files extracted so far. */
+  onProgress: (done: number) => void;
+}
+
+export interface CachedFactsOptions {
+  token?: { isCancellationRequested: boolean };
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Hands each file's facts to `use` (cache hits first, then extracted files); a file whose
+ * extraction was cancelled gets none. The cache is flushed at the end, cancelled or not.
+ */
+export async function useCachedOrExtractedFacts<Facts>(
+  files: ScanFile[],
+  source: FactsSource<Facts>,
+  use: (file: string, facts: Facts) => void,
+  options: CachedFactsOptions = {},
+): Promise<void> {
+  await source.cache.preload();
+  const toExtract: (ScanFile & { hash: string })[] = [];
+  let done = 0;
+  for (const file of files) {
+    const hash = source.hashOf(file);
+    const cached = source.cache.get(hash);
+    if (cached) {
+      use(file.path, cached);
+      options.onProgress?.(++done, files.length);
+    } else toExtract.push({ ...file, hash });
+  }
+  if (options.token?.isCancellationRequested || toExtract.length === 0) return source.cache.flush();
+
+  const encoded = new Map<string, string>();
+  const extracted = await source.extract(toExtract, {
+    encoded,
+    token: options.token,
+    onProgress: (n) => options.onProgress?.(done + n, files.length),
+  });
+  for (const { path: file, hash } of toExtract) {
+    const facts = extracted.get(file);
+    if (!facts) continue;
+    source.cache.put(hash, facts, encoded.get(file));
+    use(file, facts);
+  }
+  await source.cache.flush();
+}

@@ -1,0 +1,12 @@
+/**
+ * How one language's facts travel as text: a scan worker encodes them to send them to the pool,
+ * the on-disk cache stores the same string as a pack line, and both decode them back. One codec
+ * per language (python/facts-codec.ts, typescript/facts-codec.ts), so a worker's string can go to
+ * the cache as it is, without encoding the facts a second time.
+ */
+export interface FactsCodec<Facts> {
+  /** One line of text (JSON never holds a raw newline). */
+  encode(facts: Facts): string;
+  /** The facts of an encoded string; throws when the string is not facts of this version. */
+  decode(encoded: string): Facts;
+}

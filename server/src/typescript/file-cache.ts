@@ -1,0 +1,37 @@
+/**
+ * Per-file derived data of a TsProgram kept between analyses: each value is computed as tracked
+ * data of its file (TsProgram.track), and dropped when the program says the file, or something
+ * its computation read, changed (TsProgram.changedSince). For checkers' whole-workspace passes
+ * (FG002's resolved calls) that would otherwise resolve every file on every analysis.
+ */
+import type { TsProgram } from './program';
+
+export class TsFileCache<T> {
+  private readonly perProgram = new WeakMap<TsProgram, { mark: number; values: Map<string, T> }>();
+
+  /** The value for `file`, from the cache when nothing it read changed, else computed (and kept). */
+  get(program: TsProgram, file: string, compute: () => T): T {
+    const values = this.sync(program);
+    if (values.has(file)) return values.get(file)!;
+    const value = program.track(file, compute);
+    values.set(file, value);
+    return value;
+  }
+
+  /** Drops what changed since the last use on this program. */
+  private sync(program: TsProgram): Map<string, T> {
+    const mark = program.changeMark();
+    let state = this.perProgram.get(program);
+    if (!state) {
+      state = { mark, values: new Map() };
+      this.perProgram.set(program, state);
+      return state.values;
+    }
+    if (state.mark === mark) return state.values;
+    const changed = program.changedSince(state.mark);
+    if (changed === 'all') state.values.clear();
+    else for (const file of changed) state.values.delete(file);
+    state.mark = mark;
+    return state.values;
+  }
+}

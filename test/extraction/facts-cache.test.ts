@@ -1,0 +1,98 @@
+/**
+ * The language-neutral facts cache with a toy pack format, and the TS adapter: what is specific to
+ * the shared cache (an encoded form put with the facts is written as it is, each language cleans
+ * only its own old packs, messages name the language's cache). The Python adapter's behaviour is
+ * tested in test/python/facts-cache.test.ts.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { PackedFactsCache, type FactsPackFormat } from '../../server/src/extraction/facts-cache';
+import { extractTsFacts } from '../../server/src/typescript/extract';
+import { TsFactsCache } from '../../server/src/typescript/facts-cache';
+
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forkguard-packed-cache-'));
+  dirs.push(dir);
+  return dir;
+};
+after(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+const TOY_PACK: FactsPackFormat<number[]> = {
+  prefix: 'toy-facts-',
+  name: 'toy-facts-v2.json.gz',
+  header: '{"forkguard":"toy-facts","version":2}',
+  label: 'toy facts cache',
+  codec: {
+    encode: (facts) => JSON.stringify(facts),
+    decode: (encoded) => {
+      const facts = JSON.parse(encoded) as unknown;
+      if (!Array.isArray(facts)) throw new Error('not a list');
+      return facts as number[];
+    },
+  },
+};
+
+const packLines = (file: string): string[] => gunzipSync(fs.readFileSync(file)).toString('utf8').split('\n');
+
+describe('PackedFactsCache', () => {
+  it('writes a put entry in the encoded form given with it, else encodes the facts', async () => {
+    const dir = tempDir();
+    const cache = new PackedFactsCache(TOY_PACK, dir);
+    cache.put('a', [1, 2], '[1, 2]'); // spaced: proves the given string is what is written
+    cache.put('b', [3]);
+    await cache.flush();
+    assert.deepEqual(packLines(cache.packFile!), [TOY_PACK.header, 'a [1, 2]', 'b [3]']);
+    const reader = new PackedFactsCache(TOY_PACK, dir);
+    await reader.preload();
+    assert.deepEqual(reader.get('a'), [1, 2]);
+    assert.deepEqual(reader.get('b'), [3]);
+  });
+
+  it('removes its own old packs on flush and leaves other languages alone', async () => {
+    const dir = tempDir();
+    for (const name of ['toy-facts-v1.json.gz', 'python-facts-v3-packed1-grammar0.25.json.gz', 'ts-facts-v2-typescript6.0.2.json.gz']) {
+      fs.writeFileSync(path.join(dir, name), gzipSync('old'));
+    }
+    const cache = new PackedFactsCache(TOY_PACK, dir);
+    cache.put('a', [1]);
+    await cache.flush();
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['python-facts-v3-packed1-grammar0.25.json.gz', 'toy-facts-v2.json.gz', 'ts-facts-v2-typescript6.0.2.json.gz']);
+  });
+
+  it('names the language in what it logs, and drops an entry the codec rejects', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, TOY_PACK.name);
+    fs.writeFileSync(file, gzipSync([TOY_PACK.header, 'good [4]', 'bad {"x":1}'].join('\n')));
+    const messages: string[] = [];
+    const cache = new PackedFactsCache(TOY_PACK, dir, (message) => messages.push(message));
+    assert.equal(cache.get('bad'), undefined);
+    assert.deepEqual(cache.get('good'), [4]);
+    assert.deepEqual(messages, [`ignoring a corrupt entry of the toy facts cache ${file} (not a list)`]);
+    fs.writeFileSync(file, gzipSync('{"forkguard":"toy-facts","version":1}\ngood [4]'));
+    const stale = new PackedFactsCache(TOY_PACK, dir, (message) => messages.push(message));
+    assert.equal(stale.get('good'), undefined);
+    assert.equal(messages[1], `ignoring the toy facts cache ${file} (unexpected content); it will be rebuilt`);
+  });
+});
+
+describe('TsFactsCache', () => {
+  it('keeps TS facts across instances, preloaded in the background', async () => {
+    const dir = tempDir();
+    const text = "import cluster from 'node:cluster';\nif (cluster.isPrimary) cluster.fork();\n";
+    const facts = extractTsFacts(text, '/ws/main.ts');
+    const hash = TsFactsCache.hash(text, '/ws/main.ts');
+    assert.notEqual(hash, TsFactsCache.hash(text, '/ws/main.tsx')); // another dialect, another key
+    const writer = new TsFactsCache(dir);
+    writer.put(hash, facts, JSON.stringify(facts));
+    await writer.flush();
+    assert.match(path.basename(writer.packFile!), /^ts-facts-v\d+-typescript[\d.]+\.json\.gz$/);
+    const reader = new TsFactsCache(dir);
+    await reader.preload();
+    assert.deepEqual(reader.get(hash), facts);
+  });
+});
