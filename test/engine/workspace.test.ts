@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { analyze, MAX_FILE_BYTES, Workspace } from '../../server/src/engine';
+import { analyze, defaultCacheDir, defaultFactsCacheDir, MAX_FILE_BYTES, Workspace } from '../../server/src/engine';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -174,5 +174,14 @@ describe('Workspace', () => {
     const warm = await Workspace.create({ roots: [root], cacheDir, threads: 0 });
     await warm.scan();
     assert.deepEqual((await analyze(warm)).findings, coldFindings);
+  });
+});
+
+describe('default facts cache folder', () => {
+  it('is one folder per set of roots, whatever their order, under the user cache folder', () => {
+    const ab = defaultFactsCacheDir(['/srv/a', '/srv/b']);
+    assert.equal(defaultFactsCacheDir(['/srv/b', '/srv/a']), ab);
+    assert.notEqual(defaultFactsCacheDir(['/srv/a']), ab);
+    assert.ok(ab.startsWith(join(defaultCacheDir(), 'workspaces') + '/'), ab);
   });
 });

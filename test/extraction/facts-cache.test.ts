@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { PackedFactsCache, type FactsPackFormat } from '../../server/src/extraction/facts-cache';
+import { MIN_UNUSED_ENTRIES_KEPT, PackedFactsCache, type FactsPackFormat } from '../../server/src/extraction/facts-cache';
 import { extractTsFacts } from '../../server/src/typescript/extract';
 import { TsFactsCache } from '../../server/src/typescript/facts-cache';
 
@@ -40,6 +40,23 @@ const TOY_PACK: FactsPackFormat<number[]> = {
 const packLines = (file: string): string[] => gunzipSync(fs.readFileSync(file)).toString('utf8').split('\n');
 
 describe('PackedFactsCache', () => {
+  it('keeps the entries used this session and as many unused ones, at least MIN_UNUSED_ENTRIES_KEPT', async () => {
+    const dir = tempDir();
+    const first = new PackedFactsCache(TOY_PACK, dir);
+    const total = MIN_UNUSED_ENTRIES_KEPT + 500;
+    for (let i = 0; i < total; i++) first.put(`h${i}`, [i]);
+    await first.flush();
+    assert.equal(packLines(first.packFile!).length, 1 + total, 'a session keeps everything it used');
+
+    const second = new PackedFactsCache(TOY_PACK, dir);
+    assert.deepEqual(second.get('h7'), [7]);
+    second.put('new', [0]);
+    await second.flush();
+    const lines = packLines(second.packFile!);
+    assert.equal(lines.length, 1 + 2 + MIN_UNUSED_ENTRIES_KEPT);
+    assert.deepEqual(lines.slice(0, 3), [TOY_PACK.header, 'h7 [7]', 'new [0]']);
+  });
+
   it('writes a put entry in the encoded form given with it, else encodes the facts', async () => {
     const dir = tempDir();
     const cache = new PackedFactsCache(TOY_PACK, dir);

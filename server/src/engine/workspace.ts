@@ -3,6 +3,7 @@
  * configuration, and the program model built from them. `analyze` (engine/analyze.ts) runs the
  * rules over it. Adapters drive it: the LSP server with editor events, the CLI with one scan.
  */
+import { createHash } from 'node:crypto';
 import { promises as fsp, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -41,9 +42,19 @@ interface OpenDocument {
   version: number;
 }
 
+/** The user's ForkGuard cache folder (XDG): the TypeScript code cache, and each workspace's facts below it. */
 export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'forkguard');
+}
+
+/**
+ * Where a workspace's facts packs go by default: one folder per set of roots, so a warm start
+ * reads the facts of its own files, not of every project the CLI ever checked.
+ */
+export function defaultFactsCacheDir(roots: readonly string[]): string {
+  const key = createHash('sha1').update([...roots].sort().join('\0')).digest('hex').slice(0, 16);
+  return path.join(defaultCacheDir(), 'workspaces', key);
 }
 
 export function defaultThreads(): number {
@@ -71,11 +82,11 @@ export class Workspace {
   protected constructor(readonly options: WorkspaceOptions) {
     this.roots = options.roots.map((root) => path.resolve(root));
     this.log = options.log ?? (() => undefined);
-    const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+    const cacheDir = options.cacheDir === undefined ? defaultFactsCacheDir(this.roots) : options.cacheDir;
     this.cache = new FactsCache(cacheDir, this.log);
     this.ts = new TsFileIndex(cacheDir, this.log);
-    // TypeScript compiles ~4x faster from V8's code cache: kept beside the facts caches.
-    setTsFrontendCodeCache(cacheDir, this.log);
+    // TypeScript compiles ~4x faster from V8's code cache: one for every workspace of the default folder.
+    setTsFrontendCodeCache(options.cacheDir === undefined ? defaultCacheDir() : cacheDir, this.log);
   }
 
   /** The TS/JS program model the rules' TypeScript checkers read. */

@@ -23,8 +23,13 @@ import type { FactsCodec } from './codec';
 const gunzipAsync = promisify(gunzip);
 const gzipAsync = promisify(gzip);
 
-/** Entries not used this session are kept up to this total, so the pack does not grow forever. */
-const MAX_ENTRIES = 50_000;
+/**
+ * Entries not used this session (older versions of files, files deleted or switched away on a
+ * branch) are kept up to as many as were used, and at least this many: a branch switch back stays
+ * warm, and the pack, which a warm start reads whole, stays the size of the workspace instead of
+ * growing with every version of every file ever saved.
+ */
+export const MIN_UNUSED_ENTRIES_KEPT = 1000;
 
 export interface FactsPackFormat<Facts> {
   /** Start of every pack name of the language: packs with it and another name are old versions. */
@@ -105,9 +110,13 @@ export class PackedFactsCache<Facts> {
       const entry = this.entries.get(hash);
       if (entry) lines.push(line(hash, entry));
     }
+    let unusedKept = 0;
+    const maxUnused = Math.max(MIN_UNUSED_ENTRIES_KEPT, this.used.size);
     for (const [hash, entry] of this.entries) {
-      if (lines.length > MAX_ENTRIES) break;
-      if (!this.used.has(hash)) lines.push(line(hash, entry));
+      if (unusedKept >= maxUnused) break;
+      if (this.used.has(hash)) continue;
+      lines.push(line(hash, entry));
+      unusedKept++;
     }
     this.encodedPuts.clear(); // written into `lines`: the copies are not needed any more
     const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
