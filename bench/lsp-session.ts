@@ -12,8 +12,11 @@ import { CLIENT_CAPABILITIES, startServer, type LspTestClient } from '../test/ls
 import { trackChild } from './children';
 import type { CorpusFile } from './corpus';
 
-/** dist/server.js, from the bundled benchmark (dist/bench.js) or from the sources (bench/*.ts). */
-const SERVER = existsSync(join(__dirname, 'server.js')) ? join(__dirname, 'server.js') : join(__dirname, '..', 'dist', 'server.js');
+/**
+ * dist/server.js, from the bundled benchmark (dist/bench.js) or from the sources (bench/*.ts);
+ * FORKGUARD_BENCH_SERVER points at another script (e.g. a wrapper that profiles the server).
+ */
+const SERVER = process.env.FORKGUARD_BENCH_SERVER ?? (existsSync(join(__dirname, 'server.js')) ? join(__dirname, 'server.js') : join(__dirname, '..', 'dist', 'server.js'));
 
 export interface IndexedServer {
   client: LspTestClient;

@@ -66,21 +66,47 @@ function helperPlan(program: PyProgram, hazard: ForkHazard, pool: PoolRecord): R
 
 /** A module-level function without parameters that surely resets the pool and does not fork. Prefers the pool's own module. */
 function findResetHelper(program: PyProgram, hazard: ForkHazard, pool: PoolRecord): { file: string; name: string } | undefined {
-  const files = program.files();
-  const ordered = [pool.site.file, ...files.filter((f) => f !== pool.site.file)];
-  for (const file of ordered) {
+  const matches = (helper: ResetHelperCandidate): boolean =>
+    !(helper.file === hazard.site.file && helper.scope === hazard.site.scope) &&
+    !helper.summary.creates.some((c) => c.identity.key === pool.identity.key) &&
+    helper.summary.resets.some((r) => r.methods !== null && resetMatches(r, pool));
+  const helpers = resetHelperCandidates(program);
+  const found = helpers.find((helper) => helper.file === pool.site.file && matches(helper)) ?? helpers.find(matches);
+  return found && { file: found.file, name: found.name };
+}
+
+interface ResetHelperCandidate {
+  file: string;
+  scope: number;
+  name: string;
+  summary: ReturnType<PyProgram['summaryOf']>;
+}
+
+const helperCandidates = new WeakMap<PyProgram, { mark: number; helpers: ResetHelperCandidate[] }>();
+
+/**
+ * The workspace's module-level functions without parameters that reset something and never fork,
+ * in file order: computed once per program state, not once per finding (every FG001 finding of an
+ * analysis asks, and the scan reads every function's summary).
+ */
+function resetHelperCandidates(program: PyProgram): ResetHelperCandidate[] {
+  const mark = program.changeMark();
+  const cached = helperCandidates.get(program);
+  if (cached?.mark === mark) return cached.helpers;
+  const helpers: ResetHelperCandidate[] = [];
+  for (const file of program.files()) {
     const facts = program.facts(file);
     if (!facts) continue;
     for (let index = 1; index < facts.scopes.length; index++) {
       const scope = facts.scopes[index];
       if (scope.kind !== 'function' || scope.parent !== 0 || scope.params.length > 0) continue;
-      if (file === hazard.site.file && index === hazard.site.scope) continue;
       const summary = program.summaryOf({ file, scope: index });
-      if (summary.fork || summary.creates.some((c) => c.identity.key === pool.identity.key)) continue;
-      if (summary.resets.some((r) => r.methods !== null && resetMatches(r, pool))) return { file, name: scope.qualname };
+      if (summary.fork || !summary.resets.some((r) => r.methods !== null)) continue;
+      helpers.push({ file, scope: index, name: scope.qualname, summary });
     }
   }
-  return undefined;
+  helperCandidates.set(program, { mark, helpers });
+  return helpers;
 }
 
 /** How `file` can call a module-level function `name` of `targetFile`: same module, existing import, or a new import. */
