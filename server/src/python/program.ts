@@ -9,8 +9,9 @@
  * resolution, a class layout, each under a key like `summary 3`). A change to a file's facts drops
  * what was derived for it and for the files that read its facts, then recomputes the values those
  * files had derived and compares them with the values before (early cutoff): only the readers of
- * a value that came out different are dropped in turn, and so on. So an edit inside a widely imported module that changes none of its summaries
- * or names re-analyses that module and its direct readers, not everything that reaches it.
+ * a value that came out different are dropped in turn, and so on. So an edit inside a widely
+ * imported module that changes none of its summaries or names re-analyses that module and the
+ * files that read its facts, not everything that reaches it.
  * Changes that can move meaning across the whole program (a module name changing, the
  * multiprocessing start method) drop all; adding or removing a file drops its transitive dependents.
  * `changedSince(mark)` tells consumers of per-file results (the engine's incremental analysis)
@@ -467,26 +468,26 @@ export class PyProgram implements SummaryHost {
 
   /**
    * Early cutoff after `edited`'s facts changed: drops the `stale` files and the readers of the
-   * edited facts, recomputes the derived values they had (summaries, module members, call
-   * resolutions, class layouts) and drops the readers of those whose values came out different,
-   * wave after wave. A file dropped in a wave reads fresh values from then on; a file read before
-   * a later wave changed a value it read is in that wave's readers, so it is dropped again.
+   * edited facts, recomputes the derived values other files read of them (summaries, module
+   * members, call resolutions, class layouts) and drops the readers of those whose values came out
+   * different, wave after wave. Each wave compares with the values cached when it starts: those
+   * are what the remaining readers hold (a file dropped in an earlier wave may have read values
+   * recomputed there, and is a reader again if they change later).
    */
   private invalidateWithCutoff(edited: string, stale: Set<string>): void {
-    const lastValues = new Map<string, Map<string, string>>();
     let wave = new Set([...stale, ...(this.factReaders.get(edited) ?? [])]);
     for (let round = 0; wave.size > 0; round++) {
       if (round === MAX_CUTOFF_WAVES) {
         this.invalidate(this.withDependents(wave));
         return;
       }
-      for (const file of wave) if (!lastValues.has(file)) lastValues.set(file, this.derivedValues(file));
+      const valuesBefore = new Map<string, Map<string, string>>();
+      for (const file of wave) valuesBefore.set(file, this.derivedValues(file));
       this.invalidate(wave);
       const next = new Set<string>();
       for (const file of wave) {
-        const before = lastValues.get(file)!;
+        const before = valuesBefore.get(file)!;
         const after = this.recomputeDerivedValues(file, before);
-        lastValues.set(file, after);
         const readersByKey = this.derivedReaders.get(file);
         if (!readersByKey) continue;
         for (const [key, value] of after) {
@@ -506,7 +507,10 @@ export class PyProgram implements SummaryHost {
     const readersByKey = this.derivedReaders.get(file);
     if (!readersByKey) return values;
     const wanted = new Set<string>();
-    for (const [key, readers] of readersByKey) if (readers.size > 0) wanted.add(key);
+    for (const [key, readers] of readersByKey) {
+      if (readers.size > 0) wanted.add(key);
+      else readersByKey.delete(key); // its readers were all dropped
+    }
     if (wanted.size === 0) return values;
     (this.analyses.get(file) ?? []).forEach((analysis, scope) => {
       const key = `summary ${scope}`;
