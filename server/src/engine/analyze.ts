@@ -2,7 +2,7 @@
  * analyze: runs every enabled rule over the workspace's program model and returns findings per
  * file, after severities and suppressions, in a deterministic order.
  *
- * Incremental: the Python rules' findings (python-rules.ts) and each file's last step
+ * Incremental: the rules' findings of both languages (incremental-rules.ts) and each file's last step
  * (file-findings.ts) are kept between analyses of one workspace and recomputed only for what
  * changed since the previous analysis.
  */

@@ -1,0 +1,168 @@
+/**
+ * The incremental rule runner both languages share (python-rules.ts, analyze-typescript.ts): each
+ * rule's findings are kept per file between analyses of one program, and an analysis recomputes
+ * only the files the program says changed since the previous one (their facts, or anything their
+ * check consulted: see the programs' changedSince), plus the files whose findings read the whole
+ * workspace. The language's other inputs (configuration, service config files) changing, or a
+ * rule's severity or shared inputs changing, recomputes that rule everywhere.
+ *
+ * Each file's checker runs as derived data of that file (the program's `track`), so what it
+ * consults is recorded as a dependency and a later change there marks the file changed again.
+ * A language plugs in through a `LanguageRules` adapter: its program's change tracking, its rule
+ * context, and which of a rule's checkers are its own.
+ */
+import type { CancellationToken, Finding, SeveritySetting } from '../model';
+import { RULES } from '../rules';
+import type { Rule } from '../rules/types';
+
+/** The change tracking a language's program offers (PyProgram, TsProgram). */
+export interface TrackedProgram {
+  /** The files to check, in path order. */
+  files(): string[];
+  /** A mark to pass to `changedSince` later. */
+  changeMark(): number;
+  /** The files whose per-file results may differ since `mark`, or 'all'. */
+  changedSince(mark: number): Set<string> | 'all';
+  /** Runs `compute` as derived data of `file`, recording what it consults as dependencies. */
+  track<T>(file: string, compute: () => T): T;
+}
+
+/** A rule's checker split per file, in a language's context (IncrementalPythonChecker, IncrementalTypeScriptChecker). */
+export interface IncrementalChecker<Context> {
+  checkFile(context: Context, file: string): Finding[];
+  /** These findings of a file also depend on the whole workspace: recomputed after every change. */
+  readsWholeProgram?(findings: Finding[]): boolean;
+  /** Findings from workspace-wide inputs, after the per-file ones; run by every analysis. */
+  checkProgram?(context: Context): Finding[];
+  /** Text standing for workspace-wide inputs the per-file findings read: when it changes, every file is checked again. */
+  sharedInputs?(context: Context): string;
+}
+
+/** A rule's checkers for one language: the whole-program one, and its incremental form when it has one. */
+export interface LanguageCheckers<Context> {
+  checkWhole: (context: Context) => Finding[];
+  incremental?: IncrementalChecker<Context>;
+}
+
+/** What the runner needs from a language. */
+export interface LanguageRules<Context, Inputs> {
+  program: TrackedProgram;
+  context: Context;
+  /** The language's inputs outside the program (configuration...), compared with the previous analysis' ones by `sameInputs`. */
+  inputs: Inputs;
+  sameInputs(previous: Inputs, current: Inputs): boolean;
+  /** The rule's checkers for this language; undefined when the rule does not check it. */
+  checkersOf(rule: Rule): LanguageCheckers<Context> | undefined;
+}
+
+export interface RuleRunOptions {
+  severityOf: (rule: Rule) => SeveritySetting;
+  token?: CancellationToken;
+  /** The error thrown when the token is cancelled. */
+  cancelled: () => Error;
+}
+
+interface RuleState {
+  severity: Finding['severity'];
+  sharedInputs: string;
+  /** Findings per file (severity applied). */
+  byFile: Map<string, Finding[]>;
+  /** Files whose findings read the whole workspace: recomputed every time. */
+  wholeProgram: Set<string>;
+}
+
+interface ProgramState {
+  /** The program's change mark when the analysis that produced this state started. */
+  mark: number;
+  inputs: unknown;
+  rules: Map<string, RuleState>;
+}
+
+/** Longest stretch of work between two yields to the event loop (edits and cancellations are served). */
+const SLICE_MS = 8;
+
+/** Keyed by program: each language's program is its own object, so the languages never share a state. */
+const states = new WeakMap<TrackedProgram, ProgramState>();
+
+/** Runs every enabled rule's checker for the language and files the findings into `byFile` (files absent from it are dropped). */
+export async function runIncrementalRules<Context, Inputs>(
+  language: LanguageRules<Context, Inputs>,
+  byFile: Map<string, Finding[]>,
+  options: RuleRunOptions,
+): Promise<void> {
+  const { program, context, inputs } = language;
+  const mark = program.changeMark();
+  const previous = states.get(program);
+  const sameInputs = previous !== undefined && language.sameInputs(previous.inputs as Inputs, inputs);
+  const changed = sameInputs ? program.changedSince(previous.mark) : 'all';
+  const files = program.files();
+  const rules = new Map<string, RuleState>();
+  const slicer = new Slicer(options);
+
+  for (const rule of RULES) {
+    const severity = options.severityOf(rule);
+    if (severity === 'off') continue;
+    const checkers = language.checkersOf(rule);
+    if (!checkers) continue;
+    await slicer.yield();
+    if (!checkers.incremental) {
+      for (const finding of checkers.checkWhole(context)) byFile.get(finding.file)?.push({ ...finding, severity });
+      continue;
+    }
+    const checker = checkers.incremental;
+    const state = await runIncremental(checker, severity, previous?.rules.get(rule.meta.id), changed, program, context, files, slicer);
+    rules.set(rule.meta.id, state);
+    for (const [file, findings] of state.byFile) if (findings.length > 0) byFile.get(file)?.push(...findings);
+    for (const finding of checker.checkProgram?.(context) ?? []) byFile.get(finding.file)?.push({ ...finding, severity });
+  }
+  states.set(program, { mark, inputs, rules });
+}
+
+async function runIncremental<Context>(
+  checker: IncrementalChecker<Context>,
+  severity: Finding['severity'],
+  previous: RuleState | undefined,
+  changed: Set<string> | 'all',
+  program: TrackedProgram,
+  context: Context,
+  files: string[],
+  slicer: Slicer,
+): Promise<RuleState> {
+  // Outside any file's tracking: what it reads is workspace-wide, summed up in its text.
+  const sharedInputs = checker.sharedInputs?.(context) ?? '';
+  const reusable = changed !== 'all' && previous?.severity === severity && previous.sharedInputs === sharedInputs ? previous : undefined;
+  const state: RuleState = { severity, sharedInputs, byFile: new Map(), wholeProgram: new Set() };
+  for (const file of files) {
+    const kept = reusable && !(changed as Set<string>).has(file) && !reusable.wholeProgram.has(file) ? reusable.byFile.get(file) : undefined;
+    if (kept) {
+      state.byFile.set(file, kept);
+      continue;
+    }
+    await slicer.maybeYield();
+    const found = program.track(file, () => checker.checkFile(context, file));
+    state.byFile.set(file, found.length === 0 ? NONE : found.map((finding) => ({ ...finding, severity })));
+    if (checker.readsWholeProgram?.(found)) state.wholeProgram.add(file);
+  }
+  return state;
+}
+
+/** Shared empty result, so the many files without findings cost one map entry each. */
+const NONE: Finding[] = Object.freeze([]) as unknown as Finding[];
+
+/** Yields to the event loop between rules, and within a rule once a slice of work is used up. */
+class Slicer {
+  private sliceStart = performance.now();
+
+  constructor(private readonly options: RuleRunOptions) {}
+
+  async yield(): Promise<void> {
+    if (this.options.token?.isCancellationRequested) throw this.options.cancelled();
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.options.token?.isCancellationRequested) throw this.options.cancelled();
+    this.sliceStart = performance.now();
+  }
+
+  async maybeYield(): Promise<void> {
+    if (performance.now() - this.sliceStart >= SLICE_MS) await this.yield();
+  }
+}
