@@ -126,7 +126,9 @@ export class TsProgram {
     const previous = this.factsByFile.get(file);
     if (previous === facts) return;
     this.factsByFile.set(file, facts);
-    this.graph = undefined;
+    // A keystroke rarely touches an import: the graph (a resolution of every file's specifiers) is
+    // kept when the file's specifiers are the same and no file appeared.
+    if (!previous || !sameSpecifiers(graphSpecifiers(previous), graphSpecifiers(facts))) this.graph = undefined;
     if (!previous) this.sortedFiles = undefined;
     this.changes.changed(file);
   }
@@ -475,10 +477,7 @@ export class TsProgram {
     const imports = new Map<string, string[]>();
     const importers = new Map<string, string[]>();
     for (const [file, facts] of this.factsByFile) {
-      const specifiers = [
-        ...facts.imports.filter((entry) => !entry.typeOnly).map((entry) => entry.module),
-        ...facts.exports.flatMap((entry) => (entry.from ? [entry.from.module] : [])),
-      ];
+      const specifiers = graphSpecifiers(facts);
       const targets = new Set<string>();
       for (const specifier of specifiers) {
         const target = this.resolveModule(file, specifier);
@@ -631,3 +630,12 @@ export function callsIn(facts: TsFacts, fn: number | undefined): TsCall[] {
   return facts.calls.filter((call) => call.function === fn);
 }
 
+
+/** The specifiers a file's edges in the import graph come from: run-time imports and re-exports. */
+function graphSpecifiers(facts: TsFacts): string[] {
+  return [...facts.imports.filter((entry) => !entry.typeOnly).map((entry) => entry.module), ...facts.exports.flatMap((entry) => (entry.from ? [entry.from.module] : []))];
+}
+
+function sameSpecifiers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((specifier, i) => specifier === b[i]);
+}
