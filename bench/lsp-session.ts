@@ -7,8 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { CLIENT_CAPABILITIES, startServer, type LspTestClient } from '../test/lsp/lspClient';
+import { initializeClient, startServer, type LspTestClient } from '../test/lsp/lspClient';
 import { trackChild } from './children';
 import type { CorpusFile } from './corpus';
 
@@ -38,14 +37,7 @@ export async function startIndexedServer(workspace: string, storagePath: string,
   client.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => settings));
   const started = performance.now();
   try {
-    await client.connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(workspace).href,
-      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'corpus' }],
-      capabilities: CLIENT_CAPABILITIES,
-      initializationOptions: { storagePath },
-    });
-    await client.connection.sendNotification('initialized', {});
+    await initializeClient(client, { workspace, storagePath, name: 'corpus' });
     const counts = await startupScanDone(client);
     return { client, counts, indexMs: performance.now() - started };
   } catch (error) {

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -105,3 +106,30 @@ export const CLIENT_CAPABILITIES = {
   window: { workDoneProgress: true },
   textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } } },
 };
+
+export interface InitializeOptions {
+  /** The workspace folder (one). */
+  workspace: string;
+  /** The extension's storage folder (the server keeps its facts cache below it). */
+  storagePath: string;
+  /** The workspace folder's name (default `ws`). */
+  name?: string;
+  /** The process id the server watches (it exits when that process is gone); default this one. */
+  processId?: number;
+  /** More initialization options beside `storagePath`. */
+  initializationOptions?: Record<string, unknown>;
+}
+
+/** The `initialize` request and the `initialized` notification; resolves with the server's InitializeResult. */
+export async function initializeClient(client: LspTestClient, options: InitializeOptions): Promise<unknown> {
+  const folder = pathToFileURL(options.workspace).href;
+  const result = await client.connection.sendRequest('initialize', {
+    processId: options.processId ?? process.pid,
+    rootUri: folder,
+    workspaceFolders: [{ uri: folder, name: options.name ?? 'ws' }],
+    capabilities: CLIENT_CAPABILITIES,
+    initializationOptions: { storagePath: options.storagePath, ...options.initializationOptions },
+  });
+  await client.connection.sendNotification('initialized', {});
+  return result;
+}

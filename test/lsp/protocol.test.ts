@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol/node';
-import { CLIENT_CAPABILITIES, startServer, type LspTestClient } from './lspClient';
+import { initializeClient, startServer, type LspTestClient } from './lspClient';
 
 const POOLS_PY = 'from concurrent.futures import ThreadPoolExecutor\n\nEXECUTOR = ThreadPoolExecutor(max_workers=5)\n';
 const MAIN_PY = 'import os\n\nfrom app.pools import EXECUTOR\n\npid = os.fork()\n';
@@ -34,15 +34,8 @@ describe('language server over stdio', () => {
     poolsUri = pathToFileURL(path.join(workspace, 'app', 'pools.py')).href;
 
     client = startServer();
-    const result = await client.connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(workspace).href,
-      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
-      capabilities: CLIENT_CAPABILITIES,
-      initializationOptions: { storagePath: path.join(root, 'storage') },
-    });
+    const result = await initializeClient(client, { workspace, storagePath: path.join(root, 'storage') });
     assert.deepEqual((result as { capabilities: { textDocumentSync: unknown } }).capabilities.textDocumentSync, { openClose: true, change: 2 });
-    await client.connection.sendNotification('initialized', {});
   });
 
   after(() => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CLIENT_CAPABILITIES, startServer, type LspTestClient } from './lspClient';
+import { initializeClient, startServer, type LspTestClient } from './lspClient';
 
 const FILE_CREATED = 1;
 
@@ -25,14 +25,7 @@ describe('language server: config notices and file events', () => {
     writeFileSync(path.join(workspace, 'main.py'), 'import os\n\npid = os.fork()\n');
     writeFileSync(path.join(workspace, 'forkguard.toml'), '# settings\ntimeout-seconds = "soon"\n');
     client = startServer();
-    await client.connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(workspace).href,
-      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
-      capabilities: CLIENT_CAPABILITIES,
-      initializationOptions: { storagePath: path.join(root, 'storage') },
-    });
-    await client.connection.sendNotification('initialized', {});
+    await initializeClient(client, { workspace, storagePath: path.join(root, 'storage') });
   });
 
   after(async () => {

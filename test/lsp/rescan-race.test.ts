@@ -7,8 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { CLIENT_CAPABILITIES, startServer, type LspTestClient } from './lspClient';
+import { initializeClient, startServer, type LspTestClient } from './lspClient';
 
 const root = mkdtempSync(path.join(tmpdir(), 'forkguard-rescan-'));
 const clients: LspTestClient[] = [];
@@ -26,14 +25,7 @@ it('answers a rescan sent right after initialized with the finished counts', asy
   for (let attempt = 0; attempt < 3; attempt++) {
     const client = startServer();
     clients.push(client);
-    await client.connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(workspace).href,
-      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
-      capabilities: CLIENT_CAPABILITIES,
-      initializationOptions: { storagePath: path.join(root, `storage-${attempt}`) },
-    });
-    await client.connection.sendNotification('initialized', {});
+    await initializeClient(client, { workspace, storagePath: path.join(root, `storage-${attempt}`) });
     const counts = await client.connection.sendRequest('workspace/executeCommand', { command: 'forkguard.rescan', arguments: [] });
     assert.deepEqual(counts, { files: 3, findings: 1, byRule: { FG001: 1 } }, `attempt ${attempt + 1}`);
     client.child.kill();

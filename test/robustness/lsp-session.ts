@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CLIENT_CAPABILITIES, startServer, type LspTestClient } from '../lsp/lspClient';
+import { initializeClient, startServer, type LspTestClient } from '../lsp/lspClient';
 
 export interface ServerOnWorkspace {
   client: LspTestClient;
@@ -25,14 +25,12 @@ export async function startOnWorkspace(
     writeFileSync(path.join(workspace, name), text);
   }
   const client = startServer();
-  await client.connection.sendRequest('initialize', {
-    processId: options.processId ?? process.pid,
-    rootUri: pathToFileURL(workspace).href,
-    workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
-    capabilities: CLIENT_CAPABILITIES,
-    initializationOptions: { storagePath: path.join(root, 'storage'), ...options.initializationOptions },
+  await initializeClient(client, {
+    workspace,
+    storagePath: path.join(root, 'storage'),
+    processId: options.processId,
+    initializationOptions: options.initializationOptions,
   });
-  await client.connection.sendNotification('initialized', {});
   return { client, root, uri: (relativePath) => pathToFileURL(path.join(workspace, relativePath)).href };
 }
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
-import { CLIENT_CAPABILITIES, startServer, type LspTestClient } from '../lsp/lspClient';
+import { initializeClient, startServer, type LspTestClient } from '../lsp/lspClient';
 
 const DB_TS = "import { Pool } from 'pg';\nexport const pool = new Pool(); // forkguard: ignore[FG001]\n";
 const lines = (diagnostics: Diagnostic[], code: string): number[] => diagnostics.filter((d) => d.code === code).map((d) => d.range.start.line);
@@ -31,14 +31,7 @@ describe('language server with TS/JS documents', () => {
     dbUri = pathToFileURL(path.join(workspace, 'src', 'db.ts')).href;
     workerUri = pathToFileURL(path.join(workspace, 'src', 'worker.js')).href;
     client = startServer();
-    await client.connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(workspace).href,
-      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
-      capabilities: CLIENT_CAPABILITIES,
-      initializationOptions: { storagePath: path.join(root, 'storage') },
-    });
-    await client.connection.sendNotification('initialized', {});
+    await initializeClient(client, { workspace, storagePath: path.join(root, 'storage') });
   });
 
   after(() => {
