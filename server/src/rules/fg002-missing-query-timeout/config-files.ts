@@ -3,7 +3,8 @@
  * `[api_database]` `connection = mysql+pymysql://...` has no read timeout in its query. The fix
  * appends the parameter to the URL.
  */
-import type { Finding, Range } from '../../model';
+import type { Finding, Fix, Range } from '../../model';
+import { ruleFinding } from '../finding';
 import { CONFIG_CONNECTION_OPTION, CONFIG_DATABASE_SECTIONS, dialectOf, timeoutValue } from '../../catalog/python-timeouts';
 import { parseDatabaseUrl, queryAddition, urlCarriesTimeout, type DatabaseUrl } from './database-url';
 import { FG002_META } from './meta';
@@ -54,28 +55,21 @@ export function checkConfigFiles(configFiles: ReadonlyMap<string, string>, timeo
     const parameter = dialect.urlFix === undefined ? undefined : timeoutValue(dialect.urlFix, timeoutSeconds);
     const where = `[${connection.section}] ${CONFIG_CONNECTION_OPTION} in ${relative(connection.file)}`;
     const todo = parameter === undefined ? `Set \`${dialect.option}\` in the engine's \`connect_args\`` : `Append \`${parameter}\` to the URL`;
-    findings.push({
-      rule: FG002_META.id,
-      name: FG002_META.name,
-      severity: 'warning',
-      file: connection.file,
-      range: connection.range,
-      message:
-        `${dialect.label} URL of ${where} has no \`${dialect.option}\`: a hung query holds its thread forever ` +
-        `(native threads cannot be cancelled), and the pool drains. ${todo} (${dialect.unit}).`,
-      related: [],
-      fixes:
-        parameter === undefined
-          ? []
-          : [
-              {
-                title: `Append \`${parameter}\` to the database URL`,
-                edits: [{ file: connection.file, range: { start: connection.range.end, end: connection.range.end }, newText: queryAddition(connection.url, parameter) }],
-                preferred: true,
-                safe: true,
-              },
-            ],
-    });
+    const fixes: Fix[] =
+      parameter === undefined
+        ? []
+        : [
+            {
+              title: `Append \`${parameter}\` to the database URL`,
+              edits: [{ file: connection.file, range: { start: connection.range.end, end: connection.range.end }, newText: queryAddition(connection.url, parameter) }],
+              preferred: true,
+              safe: true,
+            },
+          ];
+    const message =
+      `${dialect.label} URL of ${where} has no \`${dialect.option}\`: a hung query holds its thread forever ` +
+      `(native threads cannot be cancelled), and the pool drains. ${todo} (${dialect.unit}).`;
+    findings.push(ruleFinding(FG002_META, { file: connection.file, range: connection.range, message, related: [], fixes }));
   }
   return findings;
 }

@@ -8,6 +8,7 @@
  * on the pool itself).
  */
 import type { Finding, Fix, TextEdit } from '../../model';
+import { ruleFinding } from '../finding';
 import { NODE_QUERY_TIMEOUTS, nodeTimeoutValue, normalizeNodeQualname, type NodeQueryTimeout } from '../../catalog/node-timeouts';
 import type { TsFacts, TsValue } from '../../typescript/facts';
 import type { TsProgram } from '../../typescript/program';
@@ -99,10 +100,7 @@ function judgeQuery(context: TypeScriptRuleContext, query: QueryCall, sources: S
     return undefined; // options built elsewhere: may carry the timeout
   }
   const receiver = call.callee.slice(0, -1).join('.') || 'the pool';
-  return {
-    rule: FG002_META.id,
-    name: FG002_META.name,
-    severity: 'warning',
+  return ruleFinding(FG002_META, {
     file,
     range: call.nameRange,
     message:
@@ -112,7 +110,7 @@ function judgeQuery(context: TypeScriptRuleContext, query: QueryCall, sources: S
       `connection-level query timeout: pass \`{ sql, ${property} }\` (milliseconds), or set \`${entry.sessionToken}\` for the session.`,
     related: [],
     fixes: fix ? [fix] : [],
-  };
+  });
 }
 
 function mentionsToken(value: TsValue, token: string, file: string, sources: SourceCache): boolean {

@@ -7,6 +7,7 @@
  * are trusted. See README.md, "Node.js (TypeScript and JavaScript)".
  */
 import type { Finding, Fix, RelatedLocation, Range } from '../../model';
+import { preferFirst, ruleFinding } from '../finding';
 import {
   NODE_TIMEOUT_APIS,
   nodeDialectOf,
@@ -329,18 +330,7 @@ class TimeoutChecker {
   }
 
   private finding(resolved: ResolvedCall, message: string, related: RelatedLocation[], fixes: (Fix | undefined)[]): Finding {
-    const kept = fixes.filter((fix): fix is Fix => fix !== undefined);
-    kept.forEach((fix, index) => (fix.preferred = index === 0));
-    return {
-      rule: FG002_META.id,
-      name: FG002_META.name,
-      severity: 'warning',
-      file: resolved.file,
-      range: resolved.call.nameRange,
-      message,
-      related,
-      fixes: kept,
-    };
+    return ruleFinding(FG002_META, { file: resolved.file, range: resolved.call.nameRange, message, related, fixes: preferFirst(fixes) });
   }
 
   private value(template: string): string {

@@ -5,6 +5,7 @@
  * combinator's name (`all`); the related locations show where the per-item promises are made.
  */
 import type { Finding } from '../../model';
+import { preferFirst, ruleFinding } from '../finding';
 import { FAN_OUT_WAITS, BOUND_FIX, type FanOutWaitApi } from '../../catalog/node-fanout';
 import type { TsCall } from '../../typescript/facts';
 import type { IncrementalTypeScriptChecker, TypeScriptRuleContext } from '../types';
@@ -60,15 +61,8 @@ export function unboundedFanOuts(view: FanOutFile): UnboundedFanOut[] {
 
 function toFinding(view: FanOutFile, fanOut: UnboundedFanOut, text: string | undefined, seconds: number, dependsOnPLimit: boolean): Finding {
   const { wait, api, collection } = fanOut;
-  const fixes =
-    text === undefined
-      ? []
-      : fanOutFixes({ view, text, wait, waitLabel: api.label, collection, seconds, dependsOnPLimit });
-  fixes.forEach((fix, index) => (fix.preferred = index === 0));
-  return {
-    rule: FG003_META.id,
-    name: FG003_META.name,
-    severity: FG003_META.defaultSeverity === 'off' ? 'warning' : FG003_META.defaultSeverity,
+  const fixes = text === undefined ? [] : fanOutFixes({ view, text, wait, waitLabel: api.label, collection, seconds, dependsOnPLimit });
+  return ruleFinding(FG003_META, {
     file: view.file,
     range: wait.nameRange,
     message:
@@ -77,6 +71,6 @@ function toFinding(view: FanOutFile, fanOut: UnboundedFanOut, text: string | und
       `task that never settles keeps this await pending forever. Run the tasks through a limiter (p-limit) and race ` +
       `the wait against a timer, or pass \`AbortSignal.timeout(ms)\` to each task.`,
     related: collection.sites.map((site) => ({ file: view.file, range: site.range, message: site.message })),
-    fixes,
-  };
+    fixes: preferFirst(fixes),
+  });
 }
