@@ -155,6 +155,7 @@ async function measure(options: Options, corpus: Corpus, scratch: string): Promi
     );
   }
   const warm = await phase('warm');
+  const warmChanged = await phase('warm-changed');
 
   const growth: { share: number; files: number; ms: number }[] = [];
   if (lang === 'python' && !skip.has('growth')) {
@@ -182,6 +183,7 @@ async function measure(options: Options, corpus: Corpus, scratch: string): Promi
     floor,
     cold,
     warm,
+    warmChanged,
     growth: growthPoints(growth),
   };
 
@@ -247,6 +249,9 @@ async function main(): Promise<void> {
   if (results.floor?.failed) console.log(`note: the parser returned no tree for ${results.floor.failed} files`);
   if (results.cold.files !== corpus.files.length) console.log(`note: the engine analysed ${results.cold.files} files, the corpus has ${corpus.files.length} (the engine also counts service config files: .ini, .conf)`);
   if (results.warm.findings !== results.cold.findings) console.log(`WARNING: warm scan found ${results.warm.findings} findings, cold scan ${results.cold.findings}`);
+  if (results.warmChanged && results.warmChanged.findings !== results.cold.findings) {
+    console.log(`WARNING: warm scan after a change found ${results.warmChanged.findings} findings, cold scan ${results.cold.findings}`);
+  }
   if (results.ruff?.failed) console.log(`note: Ruff failed on ${results.ruff.failed} files`);
   if (options.json) console.log(JSON.stringify(jsonSummary(results)));
 }

@@ -8,7 +8,8 @@
 // An entry whose source file does not exist yet is skipped with a warning, so the build works at
 // every stage of the project (the pieces are written in parallel).
 import * as esbuild from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,26 @@ const runtimeAssets = [
   require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
 ];
 
+/**
+ * What identifies this build of the engine (engine/results-cache.ts: findings stored by another
+ * build are never reused): a hash of the server's sources and of the locked dependency versions.
+ */
+function engineId() {
+  const hash = createHash('sha1');
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.ts')) hash.update(`${relative(root, full)}\0${readFileSync(full, 'utf8')}\0`);
+    }
+  };
+  walk(join(root, 'server/src'));
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(lock)) hash.update(readFileSync(lock));
+  return `build-${hash.digest('hex')}`;
+}
+const ENGINE_ID = engineId();
+
 function buildOptions(entry) {
   return {
     entryPoints: [join(root, entry.source)],
@@ -62,6 +83,7 @@ function buildOptions(entry) {
     // build has no such problem.
     alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
     banner: entry.executable ? { js: '#!/usr/bin/env node' } : undefined,
+    define: { 'process.env.FORKGUARD_ENGINE_ID': JSON.stringify(ENGINE_ID) },
     logLevel: 'warning',
   };
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { everyNth, closestToLines } from '../../bench/corpus';
 import { formatTable, growthExponent, growthPoints, jsonSummary, type BenchResults } from '../../bench/report';
 
-const phase = (name: 'floor' | 'cold' | 'warm' | 'ruff', ms: number, extra: object = {}) => ({ phase: name, ms, peakRssMiB: 500, files: 100, ...extra });
+const phase = (name: 'floor' | 'cold' | 'warm' | 'warm-changed' | 'ruff', ms: number, extra: object = {}) => ({ phase: name, ms, peakRssMiB: 500, files: 100, ...extra });
 
 function results(overrides: Partial<BenchResults> = {}): BenchResults {
   return {
@@ -109,6 +109,15 @@ describe('bench report', () => {
     assert.equal(verdictOf('5. Bandit'), 'met', '20x faster');
     assert.equal(verdictOf('   Ruff'), 'met');
     assert.equal(verdictOf('6. growth'), 'met');
+  });
+
+  it('shows the warm start after a changed input beside the warm start, and flags findings that differ', () => {
+    const same = formatTable(results({ warmChanged: phase('warm-changed', 1200, { findings: 7 }) }));
+    assert.match(same, /\n {3}warm, an input changed\s+1200 ms\s+50% of cold\n/);
+    assert.match(same, /findings cold \/ warm \/ changed\s+7 \/ 7 \/ 7\s+equal\s+met/);
+    const differing = formatTable(results({ warmChanged: phase('warm-changed', 1200, { findings: 6 }) }));
+    assert.match(differing, /findings cold \/ warm \/ changed\s+7 \/ 7 \/ 6\s+equal\s+MISSED/);
+    assert.equal(jsonSummary(results({ warmChanged: phase('warm-changed', 1200, { findings: 7 }) })).warmChangedMs, 1200);
   });
 
   it('says why a part is missing instead of failing', () => {

@@ -5,6 +5,9 @@
  * Incremental: the rules' findings of both languages (incremental-rules.ts) and each file's last step
  * (file-findings.ts) are kept between analyses of one workspace and recomputed only for what
  * changed since the previous analysis.
+ *
+ * A workspace's first analysis takes its findings from the results cache (results-cache.ts) when
+ * nothing they are computed from changed since they were stored: a warm start analyses nothing.
  */
 import type { CancellationToken, Finding, SeveritySetting, SuppressionComment } from '../model';
 import { RULES } from '../rules';
@@ -27,6 +30,12 @@ export class AnalysisCancelled extends Error {
 
 export async function analyze(workspace: Workspace, options: { token?: CancellationToken } = {}): Promise<AnalysisResult> {
   const started = performance.now();
+  const stored = await workspace.storedFindings();
+  if (stored) {
+    return { findings: stored, notices: workspace.notices(), stats: { files: stored.size, ms: Math.round(performance.now() - started), fromResultsCache: true } };
+  }
+  await workspace.decodeDeferredFacts(options.token);
+  if (options.token?.isCancellationRequested) throw new AnalysisCancelled();
   const { program, config } = workspace;
   const byFile = new Map<string, Finding[]>();
   const configFiles = workspace.configFiles();
@@ -68,6 +77,7 @@ export async function analyze(workspace: Workspace, options: { token?: Cancellat
     );
   }
   cache.retain(new Set(byFile.keys()));
+  await workspace.storeFindings(byFile);
 
   return {
     findings: byFile,

@@ -42,6 +42,11 @@ export interface AnalysisStats {
   files: number;
   /** Wall time of this analysis (scan + analysis when the scan ran in it). */
   ms: number;
+  /**
+   * The findings were stored by an earlier run on exactly the same inputs (see results-cache.ts):
+   * nothing was analysed, and the next analysis of this workspace analyses the whole program.
+   */
+  fromResultsCache?: boolean;
 }
 
 export interface AnalysisResult {

@@ -6,9 +6,10 @@
  * TypeScript itself (the front end) is loaded only when a file must be extracted: a workspace
  * without TS/JS files, or whose facts all come from the cache, never loads it.
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { useCachedOrExtractedFacts, type FactsSource } from '../extraction/cached-facts';
+import { DeferredFacts } from '../extraction/deferred-facts';
 import type { CancellationToken } from '../model';
 import { TsFactsCache } from '../typescript/facts-cache';
 import type { TsFacts } from '../typescript/facts';
@@ -27,16 +28,59 @@ const MAX_PACKAGE_JSON_BYTES = 1024 * 1024;
 const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
 
 export class TsFileIndex {
-  readonly program = new TsProgram();
+  private readonly tsProgram = new TsProgram();
   private readonly cache: TsFactsCache;
+  /** Files whose facts are in the cache but not decoded yet (see deferred-facts.ts). */
+  private readonly deferred: DeferredFacts<TsFacts>;
   /** Folders whose package.json was looked for, under the roots. */
   private readonly checkedDirs = new Set<string>();
+  /** Content hash of each file indexed from the disk (open documents are hashed by the workspace). */
+  private readonly hashes = new Map<string, string>();
 
   constructor(
     cacheDir: string | null,
     private readonly log: (message: string) => void,
   ) {
     this.cache = new TsFactsCache(cacheDir, log);
+    this.deferred = new DeferredFacts(this.cache, (file, facts, hash) => this.setFacts(file, facts, hash), (file) => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+      const hash = TsFactsCache.hash(text, file);
+      const facts = loadTsFrontend().extractTsFacts(text, file, { log: this.log });
+      this.cache.put(hash, facts);
+      return { facts, hash };
+    });
+  }
+
+  /** The program, with every file's facts. */
+  get program(): TsProgram {
+    this.deferred.takeAll();
+    return this.tsProgram;
+  }
+
+  /** The indexed files (their facts decoded or not), unsorted. */
+  files(): string[] {
+    return [...this.tsProgram.files(), ...this.deferred.files()];
+  }
+
+  /** One file's facts (decoding only its own when deferred). */
+  facts(file: string): TsFacts | undefined {
+    this.deferred.take(file);
+    return this.tsProgram.facts(file);
+  }
+
+  /** See TsProgram.packagesText (no facts decoded). */
+  packagesText(): string {
+    return this.tsProgram.packagesText();
+  }
+
+  /** See Workspace.decodeDeferredFacts. */
+  decodeDeferredFacts(stop: () => boolean): Promise<void> {
+    return this.deferred.takeInSlices(stop);
   }
 
   /**
@@ -44,7 +88,7 @@ export class TsFileIndex {
    * facts of files no longer present (`present` holds every TS/JS file of the scan, open or not).
    */
   async scan(texts: { path: string; text: string }[], present: ReadonlySet<string>, roots: string[], options: TsScanOptions): Promise<void> {
-    for (const known of this.program.files()) if (!present.has(known)) this.program.removeFile(known);
+    for (const known of this.files()) if (!present.has(known)) this.remove(known);
     this.checkedDirs.clear();
     await this.readPackageJsons([...present], roots);
     const tsFacts: FactsSource<TsFacts> = {
@@ -52,7 +96,15 @@ export class TsFileIndex {
       hashOf: (file) => TsFactsCache.hash(file.text, file.path),
       extract: (toExtract, extraction) => extractTsMany(toExtract, { ...extraction, threads: options.threads, log: this.log }),
     };
-    await useCachedOrExtractedFacts(texts, tsFacts, (file, facts) => this.program.setFile(file, facts), options);
+    await useCachedOrExtractedFacts(texts, tsFacts, (file, facts, hash) => this.setFacts(file, facts, hash), {
+      ...options,
+      deferCached: (file, hash) => this.deferred.defer(file, hash),
+    });
+  }
+
+  /** The content hash of a file indexed from the disk (see TsFactsCache.hash). */
+  contentHash(file: string): string | undefined {
+    return this.hashes.get(file) ?? this.deferred.hashOf(file);
   }
 
   /** Starts unzipping the facts pack in the background (a scan awaits it before reading the cache). */
@@ -68,29 +120,34 @@ export class TsFileIndex {
       facts = loadTsFrontend().extractTsFacts(text, file, { log: this.log });
       this.cache.put(hash, facts);
     }
-    this.program.setFile(file, facts);
+    this.setFacts(file, facts, hash);
     await this.readPackageJsons([file], roots);
   }
 
-  /** Facts of an open document (extracted by its TsDocument). */
-  setFacts(file: string, facts: TsFacts): void {
-    this.program.setFile(file, facts);
+  /** Facts of a file: of an open document (extracted by its TsDocument) when `hash` is undefined. */
+  setFacts(file: string, facts: TsFacts, hash?: string): void {
+    this.deferred.forget(file);
+    if (hash === undefined) this.hashes.delete(file);
+    else this.hashes.set(file, hash);
+    this.tsProgram.setFile(file, facts);
   }
 
   remove(file: string): void {
-    this.program.removeFile(file);
+    this.deferred.forget(file);
+    this.hashes.delete(file);
+    this.tsProgram.removeFile(file);
   }
 
   /** A package.json changed, appeared or vanished on disk. */
   async refreshPackageJson(file: string): Promise<void> {
     const dir = path.dirname(file);
     this.checkedDirs.add(dir);
-    this.program.setPackageJson(dir, await readDependencies(file, this.log));
+    this.tsProgram.setPackageJson(dir, await readDependencies(file, this.log));
   }
 
   /** A package.json was deleted. */
   forgetPackageJson(file: string): void {
-    this.program.setPackageJson(path.dirname(file), undefined);
+    this.tsProgram.setPackageJson(path.dirname(file), undefined);
   }
 
   flush(): Promise<void> {
@@ -105,7 +162,7 @@ export class TsFileIndex {
       for (let dir = path.dirname(file); dir.length >= root.length; dir = path.dirname(dir)) {
         if (this.checkedDirs.has(dir)) break; // checked with everything above it
         this.checkedDirs.add(dir);
-        this.program.setPackageJson(dir, await readDependencies(path.join(dir, 'package.json'), this.log));
+        this.tsProgram.setPackageJson(dir, await readDependencies(path.join(dir, 'package.json'), this.log));
         if (dir === root) break;
       }
     }

@@ -10,11 +10,12 @@ import * as path from 'node:path';
 import type { Notice } from '../model';
 import type { ForkGuardConfig } from '../model/config';
 import { useCachedOrExtractedFacts, type FactsSource } from '../extraction/cached-facts';
+import { DeferredFacts } from '../extraction/deferred-facts';
 import { PyProgram } from '../python/program';
 import { PythonDocument } from '../python/document';
 import { FactsCache } from '../python/facts-cache';
 import { extractMany } from '../python/scan-pool';
-import { extractFactsFromText } from '../python/extract';
+import { extractFactsFromText, extractFactsSync } from '../python/extract';
 import { initPython } from '../python/parser';
 import type { PyFacts } from '../python/facts';
 import { RULES } from '../rules';
@@ -29,9 +30,14 @@ import { loadConfig } from './config';
 import { createPathFilter, discoverFiles } from './discover';
 import { CONFIG_FILE_EXTENSIONS, isServiceConfigFile, MAX_CONFIG_FILE_BYTES } from './config-files';
 import { TsFileIndex } from './ts-files';
+import { engineId, Fingerprint, ResultsCache } from './results-cache';
+import { TsFactsCache } from '../typescript/facts-cache';
+import type { Finding } from '../model';
 
 /** Files above this size are skipped (with a notice): generated code, vendored bundles. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** A running server stores its findings at most this often (the results cache is for the next start). */
+const RESULTS_SAVE_INTERVAL_MS = 30_000;
 /** Below this many files to parse, worker start-up (~100 ms each, WASM load) costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 48;
 const PYTHON_EXTENSIONS = ['.py'];
@@ -65,8 +71,7 @@ export class Workspace {
   /** The effective configuration (defaults < editor settings < project file). */
   config!: ForkGuardConfig;
   readonly roots: string[];
-  /** The program model the rules read. Rebuilt when the catalog extensions change. */
-  program!: PyProgram;
+  private pyProgram!: PyProgram;
 
   private configNotices: Notice[] = [];
   private skippedNotices = new Map<string, Notice>();
@@ -75,6 +80,14 @@ export class Workspace {
   /** Service config files (`*.conf`, `*.ini`) of the roots: path -> text (rules read settings from them). */
   private readonly serviceConfigs = new Map<string, string>();
   private readonly cache: FactsCache;
+  /** Content hash (FactsCache.hash) of each Python file indexed from the disk; open documents are hashed when needed. */
+  private readonly pythonHashes = new Map<string, string>();
+  private readonly results: ResultsCache;
+  /** Python files whose facts are in the cache but not decoded yet (see deferred-facts.ts). */
+  private readonly deferredPython: DeferredFacts<PyFacts>;
+  /** Whether `storedFindings` was asked already: only a workspace's first analysis may reuse stored findings. */
+  private storedFindingsAsked = false;
+  private lastResultsSave = 0;
   /** The TS/JS files: their program, facts cache and package.json files. */
   private readonly ts: TsFileIndex;
   private readonly log: (message: string) => void;
@@ -84,14 +97,39 @@ export class Workspace {
     this.log = options.log ?? (() => undefined);
     const cacheDir = options.cacheDir === undefined ? defaultFactsCacheDir(this.roots) : options.cacheDir;
     this.cache = new FactsCache(cacheDir, this.log);
+    this.results = new ResultsCache(cacheDir, this.log);
+    this.deferredPython = new DeferredFacts(this.cache, (file, facts, hash) => this.setPythonFacts(file, facts, hash), (file) => {
+      const text = readTextOrUndefined(file);
+      if (text === undefined) return undefined;
+      const hash = FactsCache.hash(text);
+      const facts = extractFactsSync(text);
+      this.cache.put(hash, facts);
+      return { facts, hash };
+    });
     this.ts = new TsFileIndex(cacheDir, this.log);
     // TypeScript compiles ~4x faster from V8's code cache: one for every workspace of the default folder.
     setTsFrontendCodeCache(options.cacheDir === undefined ? defaultCacheDir() : cacheDir, this.log);
   }
 
+  /** The Python program model the rules read (rebuilt when the catalog extensions change), with every file's facts. */
+  get program(): PyProgram {
+    this.deferredPython.takeAll();
+    return this.pyProgram;
+  }
+
   /** The TS/JS program model the rules' TypeScript checkers read. */
   get tsProgram(): TsProgram {
     return this.ts.program;
+  }
+
+  /**
+   * Decodes the facts a scan left in the cache undecoded, yielding to the event loop between
+   * slices, so that reading `program` and `tsProgram` afterwards does not block for long.
+   */
+  async decodeDeferredFacts(token?: { isCancellationRequested: boolean }): Promise<void> {
+    const cancelled = (): boolean => token?.isCancellationRequested === true;
+    await this.deferredPython.takeInSlices(cancelled);
+    if (!cancelled()) await this.ts.decodeDeferredFacts(cancelled);
   }
 
   /** Creates a workspace and loads its configuration (config problems become notices). */
@@ -147,8 +185,8 @@ export class Workspace {
     }
 
     const present = new Set(pythonFiles);
-    for (const known of this.program.files()) {
-      if (!present.has(known) && !this.openDocuments.has(known)) this.program.removeFile(known);
+    for (const known of [...this.pyProgram.files(), ...this.deferredPython.files()]) {
+      if (!present.has(known) && !this.openDocuments.has(known)) this.forgetPythonFile(known);
     }
 
     const texts = await readTexts(pythonFiles.filter((file) => !this.openDocuments.has(file)), (file, error) => this.noteSkipped(file, `unreadable (${error})`));
@@ -162,7 +200,10 @@ export class Workspace {
       extract: (toExtract, extraction) =>
         extractMany(toExtract, { ...extraction, threads: toExtract.length >= MIN_FILES_FOR_WORKERS ? (this.options.threads ?? defaultThreads()) : 0 }),
     };
-    await useCachedOrExtractedFacts(texts, pythonFacts, (file, facts) => this.program.setFile(file, facts), options);
+    await useCachedOrExtractedFacts(texts, pythonFacts, (file, facts, hash) => this.setPythonFacts(file, facts, hash), {
+      ...options,
+      deferCached: (file, hash) => this.deferredPython.defer(file, hash),
+    });
     if (options.token?.isCancellationRequested) return;
 
     const tsThreads = tsTexts.length >= 2 * MIN_FILES_PER_WORKER ? (this.options.threads ?? defaultThreads()) : 0;
@@ -175,7 +216,7 @@ export class Workspace {
 
   /** Absolute paths of the indexed source files (Python and TS/JS), sorted. */
   files(): string[] {
-    return [...this.program.files(), ...this.ts.program.files()].sort();
+    return [...this.pyProgram.files(), ...this.deferredPython.files(), ...this.ts.files()].sort();
   }
 
   /** Service config files (`*.conf`, `*.ini`) of the roots and their text, by absolute path. */
@@ -238,21 +279,18 @@ export class Workspace {
     if (open) return open.document.text;
     const config = this.serviceConfigs.get(file);
     if (config !== undefined) return config;
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
+    return readTextOrUndefined(file);
   }
 
   /** The facts of a file, when it is indexed. */
   facts(file: string): PyFacts | undefined {
-    return this.program.facts(file);
+    this.deferredPython.take(file);
+    return this.pyProgram.facts(file);
   }
 
   /** The facts of a TS/JS file, when it is indexed. */
   tsFacts(file: string): TsFacts | undefined {
-    return this.ts.program.facts(file);
+    return this.ts.facts(file);
   }
 
   /** A file changed or appeared on disk (watcher event, branch switch). */
@@ -295,7 +333,74 @@ export class Workspace {
       facts = await extractFactsFromText(text);
       this.cache.put(hash, facts);
     }
-    this.program.setFile(file, facts);
+    this.setPythonFacts(file, facts, hash);
+  }
+
+  /**
+   * The findings the results cache holds for exactly this workspace's current inputs, when this is
+   * the workspace's first analysis (later ones have the program's incremental state, and the
+   * inputs have moved on). `analyze` returns them instead of analysing.
+   */
+  async storedFindings(): Promise<Map<string, Finding[]> | undefined> {
+    if (this.storedFindingsAsked) return undefined;
+    this.storedFindingsAsked = true;
+    const fingerprint = this.inputFingerprint();
+    return fingerprint === undefined ? undefined : this.results.load(fingerprint);
+  }
+
+  /**
+   * Offers the findings an analysis just computed from the current inputs to the results cache:
+   * the first analysis' are stored (awaited: a CLI run exits right after), later ones at most every
+   * RESULTS_SAVE_INTERVAL_MS (not awaited: an edit's analysis must not wait for a disk write).
+   */
+  async storeFindings(findings: ReadonlyMap<string, Finding[]>): Promise<void> {
+    const first = this.lastResultsSave === 0;
+    if (!first && performance.now() - this.lastResultsSave < RESULTS_SAVE_INTERVAL_MS) return;
+    this.lastResultsSave = performance.now();
+    const fingerprint = this.inputFingerprint();
+    if (fingerprint === undefined) return;
+    const saving = this.results.save(fingerprint, findings);
+    if (first) await saving;
+  }
+
+  /**
+   * Everything findings are computed from, as one hash: the engine build, the roots, the effective
+   * configuration, service config files, package.json dependencies, and every source file's path
+   * and content. Undefined when a file's content hash is unknown (then nothing is reused or stored).
+   */
+  private inputFingerprint(): string | undefined {
+    const fingerprint = new Fingerprint()
+      .add('engine', engineId())
+      .add('roots', JSON.stringify(this.roots))
+      .add('config', JSON.stringify(this.config))
+      .add('packages', this.ts.packagesText());
+    for (const file of [...this.serviceConfigs.keys()].sort()) fingerprint.add(`config file ${file}`, this.serviceConfigs.get(file)!);
+    for (const file of this.files()) {
+      const hash = this.contentHash(file);
+      if (hash === undefined) return undefined;
+      fingerprint.add(file, hash);
+    }
+    return fingerprint.digest();
+  }
+
+  private contentHash(file: string): string | undefined {
+    const open = this.openDocuments.get(file);
+    const isTs = isTsSourceFile(file);
+    if (open) return isTs ? TsFactsCache.hash(open.document.text, file) : FactsCache.hash(open.document.text);
+    return isTs ? this.ts.contentHash(file) : (this.pythonHashes.get(file) ?? this.deferredPython.hashOf(file));
+  }
+
+  private setPythonFacts(file: string, facts: PyFacts, hash: string | undefined): void {
+    this.deferredPython.forget(file);
+    if (hash === undefined) this.pythonHashes.delete(file);
+    else this.pythonHashes.set(file, hash);
+    this.pyProgram.setFile(file, facts);
+  }
+
+  private forgetPythonFile(file: string): void {
+    this.deferredPython.forget(file);
+    this.pythonHashes.delete(file);
+    this.pyProgram.removeFile(file);
   }
 
   /** A file was deleted on disk. */
@@ -303,7 +408,7 @@ export class Workspace {
     this.skippedNotices.delete(file);
     this.serviceConfigs.delete(file);
     if (this.openDocuments.has(file)) return;
-    this.program.removeFile(file);
+    this.forgetPythonFile(file);
     this.ts.remove(file);
     if (path.basename(file) === 'package.json') this.ts.forgetPackageJson(file);
   }
@@ -318,22 +423,22 @@ export class Workspace {
 
   private setDocumentFacts(file: string, document: PythonDocument | TsDocument): void {
     if (document instanceof TsDocument) this.ts.setFacts(file, document.facts);
-    else this.program.setFile(file, document.facts);
+    else this.setPythonFacts(file, document.facts, undefined);
   }
 
   private rebuildProgram(): void {
-    const previous = this.program;
-    this.program = new PyProgram(this.roots, {
+    const previous = this.pyProgram;
+    this.pyProgram = new PyProgram(this.roots, {
       poolFactories: this.config.poolFactories,
       forkPoints: this.config.forkPoints,
       resetCalls: this.config.resetCalls,
     });
     // Fixes that edit the end of a line (suppression comments) need the text, which facts omit.
-    this.program.setTextSource((file) => this.text(file));
+    this.pyProgram.setTextSource((file) => this.text(file));
     if (!previous) return;
     for (const file of previous.files()) {
       const facts = previous.facts(file);
-      if (facts) this.program.setFile(file, facts);
+      if (facts) this.pyProgram.setFile(file, facts);
     }
   }
 
@@ -362,6 +467,14 @@ export class Workspace {
     const message = `skipped ${path.relative(this.roots[0] ?? '', file) || file}: ${reason}`;
     if (!options.logged) this.log(message);
     this.skippedNotices.set(file, { level: 'info', message: `ForkGuard ${message}`, file });
+  }
+}
+
+function readTextOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

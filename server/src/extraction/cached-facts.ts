@@ -23,17 +23,22 @@ export interface FactsExtractionOptions {
 
 export interface CachedFactsOptions {
   token?: { isCancellationRequested: boolean };
+  /**
+   * When given, a cache hit is handed here with its hash, not decoded: the caller decodes it when
+   * the facts are first needed (see deferred-facts.ts). Extracted files still go to `use`.
+   */
+  deferCached?: (file: string, hash: string) => void;
   onProgress?: (done: number, total: number) => void;
 }
 
 /**
- * Hands each file's facts to `use` (cache hits first, then extracted files); a file whose
+ * Hands each file's facts and content hash to `use` (cache hits first, then extracted files); a file whose
  * extraction was cancelled gets none. The cache is flushed at the end, cancelled or not.
  */
 export async function useCachedOrExtractedFacts<Facts>(
   files: ScanFile[],
   source: FactsSource<Facts>,
-  use: (file: string, facts: Facts) => void,
+  use: (file: string, facts: Facts, hash: string) => void,
   options: CachedFactsOptions = {},
 ): Promise<void> {
   await source.cache.preload();
@@ -41,9 +46,14 @@ export async function useCachedOrExtractedFacts<Facts>(
   let done = 0;
   for (const file of files) {
     const hash = source.hashOf(file);
-    const cached = source.cache.get(hash);
+    if (options.deferCached && source.cache.has(hash)) {
+      options.deferCached(file.path, hash);
+      options.onProgress?.(++done, files.length);
+      continue;
+    }
+    const cached = options.deferCached ? undefined : source.cache.get(hash);
     if (cached) {
-      use(file.path, cached);
+      use(file.path, cached, hash);
       options.onProgress?.(++done, files.length);
     } else toExtract.push({ ...file, hash });
   }
@@ -59,7 +69,7 @@ export async function useCachedOrExtractedFacts<Facts>(
     const facts = extracted.get(file);
     if (!facts) continue;
     source.cache.put(hash, facts, encoded.get(file));
-    use(file, facts);
+    use(file, facts, hash);
   }
   await source.cache.flush();
 }

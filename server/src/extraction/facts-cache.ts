@@ -88,6 +88,16 @@ export class PackedFactsCache<Facts> {
   }
 
   /**
+   * True when the cache has facts for `hash` (not decoded yet, perhaps: a corrupt entry is only
+   * found out by get). Counts as a use, like get.
+   */
+  has(hash: string): boolean {
+    if (!this.load().has(hash)) return false;
+    this.used.add(hash);
+    return true;
+  }
+
+  /**
    * `encoded`, when known, must be the codec's encoding of `facts` (what a scan worker sends):
    * flush then writes it instead of encoding the facts again (about a second for 1,800 Python files).
    */

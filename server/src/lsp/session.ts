@@ -91,6 +91,11 @@ export class ForkGuardSession {
   private lastFindings = new Map<string, Finding[]>();
   private counts: FindingCounts = { files: 0, findings: 0, byRule: {} };
   private scanning = false;
+  /**
+   * The published findings came from the results cache and the program's analysis is being built
+   * in the background (so the first edit does not pay for it): the status still says "indexing".
+   */
+  private warmingUp = false;
   /** Versions of the documents open in the editor, by URI (for versioned workspace edits). */
   private readonly openVersions = new Map<string, number>();
   /** Document events applied in order (closing reads the disk, so it is async). */
@@ -347,7 +352,12 @@ export class ForkGuardSession {
       throw error;
     }
     if (token.isCancellationRequested) return;
+    this.warmingUp = result.stats.fromResultsCache === true;
     this.publish(result);
+    if (this.warmingUp) {
+      this.connection.console.log(`findings of ${result.stats.files} files from the results cache (nothing changed since they were stored); analysing in the background`);
+      this.scheduler.scheduleSoon();
+    }
   }
 
   private publish(result: AnalysisResult): void {
@@ -370,7 +380,7 @@ export class ForkGuardSession {
   }
 
   private sendStatus(): void {
-    const status: StatusParams = { ...this.counts, scanning: this.scanning };
+    const status: StatusParams = { ...this.counts, scanning: this.scanning || this.warmingUp };
     this.settle('sending the status', this.connection.sendNotification(STATUS_NOTIFICATION, status));
   }
 

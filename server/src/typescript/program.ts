@@ -160,6 +160,11 @@ export class TsProgram {
     this.changes.changedEverything();
   }
 
+  /** Every package.json folder with its dependency names, as one text (in a fingerprint of the program's inputs). */
+  packagesText(): string {
+    return JSON.stringify([...this.packages].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([dir, names]) => [dir, [...names].sort()]));
+  }
+
   // ------------------------------------------------------------ change tracking
 
   /** A mark to pass to `changedSince` later. */
