@@ -259,3 +259,34 @@ test('hub edits: a change its readers cannot see stops at them; a changed summar
   snap = await assertSameAsScratch(workspace, root, 'the name back');
   assert.equal(count(snap, 'FG001'), 1);
 });
+
+test('a call resolved by method name follows the method when an edit of its file moves it, and ignores other edits there', async () => {
+  const root = join(scratch, 'by-name');
+  write(root, 'workers.py', 'from concurrent.futures import ThreadPoolExecutor\n\n\nclass Runner:\n    def start_everything(self):\n        global POOL\n        POOL = ThreadPoolExecutor(4)\n');
+  write(root, 'main.py', 'import os\n\n\ndef main(runner):\n    runner.start_everything()\n    os.fork()\n');
+  const workspace = await open(root);
+  let snap = await assertSameAsScratch(workspace, root, 'the first analysis');
+  assert.equal(count(snap, 'FG001'), 1, 'the unknown receiver resolves by the method name');
+  const mark = workspace.program.changeMark();
+
+  // A function added above the class moves the method to another scope index.
+  await workspace.refreshFile(write(root, 'workers.py', 'from concurrent.futures import ThreadPoolExecutor\n\n\ndef helper():\n    pass\n\n\nclass Runner:\n    def start_everything(self):\n        global POOL\n        POOL = ThreadPoolExecutor(4)\n'));
+  assert.ok((workspace.program.changedSince(mark) as Set<string>).has(join(root, 'main.py')), 'main read where the method was');
+  snap = await assertSameAsScratch(workspace, root, 'moving the method');
+  assert.equal(count(snap, 'FG001'), 1);
+
+  // Without a pool there is no finding (whose fix reads the pool's file): an edit inside another
+  // function of that file then leaves main alone, a move of the method does not.
+  const quiet = 'class Runner:\n    def start_everything(self):\n        pass\n';
+  await workspace.refreshFile(write(root, 'workers.py', `def helper():\n    pass\n\n\n${quiet}`));
+  snap = await assertSameAsScratch(workspace, root, 'the pool gone');
+  assert.equal(count(snap, 'FG001'), 0);
+  let before = workspace.program.changeMark();
+  await workspace.refreshFile(write(root, 'workers.py', `def helper():\n    return 1\n\n\n${quiet}`));
+  assert.deepEqual([...(workspace.program.changedSince(before) as Set<string>)], [join(root, 'workers.py')]);
+  await assertSameAsScratch(workspace, root, 'an edit beside the method');
+  before = workspace.program.changeMark();
+  await workspace.refreshFile(write(root, 'workers.py', `def helper():\n    return 1\n\n\ndef other():\n    pass\n\n\n${quiet}`));
+  assert.deepEqual([...(workspace.program.changedSince(before) as Set<string>)].sort(), [join(root, 'main.py'), join(root, 'workers.py')]);
+  await assertSameAsScratch(workspace, root, 'the method moved again');
+});

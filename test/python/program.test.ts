@@ -181,10 +181,18 @@ test('incremental invalidation: a change recomputes only the scopes that depend 
   for (const file of p.files()) p.hazards(file);
   assert.equal(p.analysisCount, before, 'everything is cached');
 
-  // An edit in other/solo.py recomputes only other/solo.py's scopes (module, script, alone).
+  // An edit inside alone() in other/solo.py recomputes only that function and the module run as a
+  // script (alone is named nowhere else in the file: scope-changes.ts).
+  const solo = p.analysisCount;
   await ws.set('other/solo.py', 'def alone():\n    return 2\n');
   for (const file of p.files()) p.hazards(file);
-  assert.equal(p.analysisCount - before, 3);
+  assert.equal(p.analysisCount - solo, 2);
+
+  // An edit at module level recomputes all of other/solo.py's scopes (module, script, alone).
+  const moduleLevel = p.analysisCount;
+  await ws.set('other/solo.py', 'X = 1\ndef alone():\n    return 2\n');
+  for (const file of p.files()) p.hazards(file);
+  assert.equal(p.analysisCount - moduleLevel, 3);
 
   // An edit in app/pools.py reaches app/main.py: the pool is now shut down inside make().
   await ws.set('app/pools.py', 'from concurrent.futures import ThreadPoolExecutor\n\ndef make():\n    global P\n    P = ThreadPoolExecutor()\n    P.shutdown()\n');

@@ -107,11 +107,14 @@ export class Fingerprint {
 
 /**
  * What identifies the engine's code: set by the build (a hash of the server's sources and the
- * package's dependencies, see scripts/build.mjs); from sources (tests under tsx), the same hash
- * computed at first use. Findings of another build are never reused.
+ * package's dependencies, see scripts/build.mjs); from sources (tests under tsx), a hash of the
+ * source tree computed at first use; in a bundle built some other way, a hash of the bundle.
+ * Findings of another build are never reused.
  */
 export function engineId(): string {
-  cachedEngineId ??= process.env.FORKGUARD_ENGINE_ID || sourceTreeId(path.join(__dirname, '..'));
+  cachedEngineId ??=
+    process.env.FORKGUARD_ENGINE_ID ||
+    (__filename.endsWith('.ts') ? sourceTreeId(path.join(__dirname, '..')) : `bundle-${new Fingerprint().add('bundle', fs.readFileSync(__filename, 'utf8')).digest()}`);
   return cachedEngineId;
 }
 let cachedEngineId: string | undefined;

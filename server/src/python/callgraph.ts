@@ -10,7 +10,7 @@
 import type { PyFacts, PyScope } from './facts';
 import { isSimpleName, type NameResolver, type PySymbol } from './resolve';
 import type { ModuleIndex } from './module-index';
-import { bindingsOf, globalAssignmentsOf, isBlockTarget, type LocalBinding } from './scope-index';
+import { bindingsOf, classByQualname, classByScope, globalAssignmentsOf, isBlockTarget, type LocalBinding } from './scope-index';
 
 export interface CallSiteRef {
   file: string;
@@ -50,8 +50,11 @@ export interface CallGraphHost {
   readonly resolver: NameResolver;
   /** Records a read of the file's facts (made by a result without reading them directly). */
   touch(file: string): void;
-  /** Records a read of one value derived for `file` (`call SCOPE EVENT`, `layout CLASS`), for early cutoff. */
-  readDerived(file: string, key: string): void;
+  /**
+   * Records a read of one value derived for `file`, for early cutoff: `call SCOPE EVENT`, `layout
+   * CLASS`, `methods NAME` (where the file's methods of that name are).
+   */
+  readDerived(file: string, kind: 'call' | 'layout' | 'methods', first: number | string, second?: number): void;
   /** Workspace methods with this name (for the fallback by name). */
   methodsNamed(name: string): FunctionRef[];
   /** Runs `compute` with `file` as the file whose derived data is being computed (dependency tracking). */
@@ -61,6 +64,7 @@ export interface CallGraphHost {
 export const MAX_FALLBACK_CANDIDATES = 3;
 const MAX_INFERENCE_DEPTH = 8;
 const UNKNOWN: PyValueRef = { k: 'unknown' };
+const HASH = '#'.charCodeAt(0);
 
 /** A class's method resolution order, and the attributes its methods assign through `self`. */
 interface ClassLayout {
@@ -84,6 +88,12 @@ export class CallGraph {
 
   forgetFile(file: string): void {
     this.cache.delete(file);
+  }
+
+  /** Forgets the call resolutions of some scopes of a file (their facts changed; nothing else read them). */
+  forgetScopes(file: string, scopes: ReadonlySet<number>): void {
+    const calls = this.cache.get(file)?.calls;
+    if (calls) for (const scope of scopes) calls.delete(scope);
   }
 
   /** Forgets every derived result (the module index changed: any resolution may differ). */
@@ -121,7 +131,7 @@ export class CallGraph {
 
   /** The resolution of a call event (undefined when the event is not a call). */
   resolveCall(file: string, scope: number, event: number): ResolvedCall | undefined {
-    this.host.readDerived(file, `call ${scope} ${event}`);
+    this.host.readDerived(file, 'call', scope, event);
     const byScope = this.fileCache(file).calls;
     let calls = byScope.get(scope);
     if (!calls) {
@@ -144,7 +154,7 @@ export class CallGraph {
     const facts = this.host.facts(file);
     const className = facts?.scopes[scope]?.className;
     if (!facts || className === undefined) return undefined;
-    const cls = facts.classes.findIndex((c) => c.qualname === className);
+    const cls = classByQualname(facts, className);
     return cls >= 0 ? cls : undefined;
   }
 
@@ -158,7 +168,7 @@ export class CallGraph {
   }
 
   private layout(file: string, cls: number): ClassLayout {
-    this.host.readDerived(file, `layout ${cls}`);
+    this.host.readDerived(file, 'layout', cls);
     const layouts = this.fileCache(file).layouts;
     let layout = layouts.get(cls);
     if (!layout) {
@@ -196,7 +206,8 @@ export class CallGraph {
   /** Finds a method along the MRO, starting after `skip` classes (1 for `super()`). */
   findMethod(file: string, cls: number, name: string, skip = 0): FunctionRef | undefined {
     const { classes } = this.mro(file, cls);
-    for (const entry of classes.slice(skip)) {
+    for (let i = skip; i < classes.length; i++) {
+      const entry = classes[i];
       const scope = this.host.facts(entry.file)?.classes[entry.cls]?.methods[name];
       if (scope !== undefined) {
         this.host.touch(entry.file);
@@ -234,7 +245,8 @@ export class CallGraph {
       if (receiverValue.k === 'unknown') {
         const candidates = this.host.methodsNamed(member);
         if (candidates.length > 0 && candidates.length <= MAX_FALLBACK_CANDIDATES) {
-          for (const candidate of candidates) this.host.touch(candidate.file);
+          // The resolution reads where those methods are, not the rest of their files.
+          for (const file of new Set(candidates.map((candidate) => candidate.file))) this.host.readDerived(file, 'methods', member);
           return { ...resolved, functions: candidates, byName: true };
         }
       }
@@ -323,11 +335,13 @@ export class CallGraph {
     const parts = dotted.split('.');
     let value: PyValueRef;
     const head = parts[0];
-    const callRef = /^#(\d+)$/.exec(head);
+    // Called for every callee of every call: the regex only for heads that can match it.
+    const callRef = head.charCodeAt(0) === HASH ? /^#(\d+)$/.exec(head) : null;
     if (callRef) value = this.callResult({ ...site, event: Number(callRef[1]) }, depth + 1);
     else if (head.endsWith('[]')) return UNKNOWN;
     else value = this.valueOfName(site, head, depth + 1);
-    for (const part of parts.slice(1)) {
+    for (let i = 1; i < parts.length; i++) {
+      const part = parts[i];
       if (part.endsWith('[]')) return UNKNOWN;
       value = this.attributeOf(value, part, depth + 1);
       if (value.k === 'unknown') return value;
@@ -366,7 +380,7 @@ export class CallGraph {
   /** A name bound in this very scope, or undefined when the scope does not bind it. */
   private localValue(file: string, facts: PyFacts, scopeIndex: number, scope: PyScope, name: string, atEvent: number, depth: number): PyValueRef | undefined {
     if (scope.className !== undefined && scope.params[0] === name && !scope.decorators.includes('staticmethod')) {
-      const cls = facts.classes.findIndex((c) => c.qualname === scope.className);
+      const cls = classByQualname(facts, scope.className);
       if (cls >= 0) {
         const isClassLevel = scope.decorators.includes('classmethod') || scope.qualname.endsWith('.__new__');
         return isClassLevel ? { k: 'class', file, cls } : { k: 'instance', file, cls };
@@ -394,7 +408,7 @@ export class CallGraph {
         return binding.dotted ? this.valueOfDotted({ file, scope: scopeIndex, event: binding.event }, binding.dotted, depth + 1) : UNKNOWN;
       case 'def': {
         const inner = facts.scopes[binding.scope];
-        const cls = facts.classes.findIndex((c) => c.scope === binding.scope);
+        const cls = classByScope(facts, binding.scope);
         return inner.kind === 'class' && cls >= 0 ? { k: 'class', file, cls } : { k: 'function', file, scope: binding.scope };
       }
     }

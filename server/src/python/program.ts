@@ -24,6 +24,7 @@ import type { PyCallEvent, PyFacts } from './facts';
 import { ModuleIndex } from './module-index';
 import { NameResolver } from './resolve';
 import { CallGraph, type FunctionRef } from './callgraph';
+import { scopesToReanalyse } from './scope-changes';
 import { analyzeScope, argumentValue, EMPTY_SUMMARY, summarySignature, type ForkHazard, type FunctionSummary, type ScopeAnalysis, type SummaryHost } from './summaries';
 
 /** A call event with where it is: file, scope index and event index in that scope. */
@@ -191,7 +192,7 @@ export class PyProgram implements SummaryHost {
 
   /** Summary and hazards of one scope (function, method, class body or module top level). */
   analysis(fn: FunctionRef): ScopeAnalysis {
-    if (this.dependents.length > 0) this.readDerived(fn.file, `summary ${fn.scope}`);
+    this.readDerived(fn.file, 'summary', fn.scope);
     const cached = this.analyses.get(fn.file)?.[fn.scope];
     if (cached) return cached;
     const key = functionKey(fn);
@@ -283,7 +284,9 @@ export class PyProgram implements SummaryHost {
   }
 
   qualifiedName(fn: FunctionRef): string | undefined {
-    const facts = this.facts(fn.file);
+    // Reads the scope's name, not the rest of the file (an edit elsewhere in it changes nothing here).
+    this.readDerived(fn.file, 'qualname', fn.scope);
+    const facts = this.factsByFile.get(fn.file);
     if (!facts) return undefined;
     // Asked for every callee of every call: built once per scope (per facts and module index).
     const modules = this.modules;
@@ -335,10 +338,15 @@ export class PyProgram implements SummaryHost {
     this.addReader(reader, file, readers);
   }
 
-  /** Records that the file being derived read one value derived for `file` (keys: see `derivedValues`). */
-  readDerived(file: string, key: string): void {
+  /**
+   * Records that the file being derived read one value derived for `file`, under the key
+   * `KIND FIRST [SECOND]` (see `derivedValues`). The key is only built for a read across files:
+   * most reads are of the reader's own file, and this runs for every call resolution.
+   */
+  readDerived(file: string, kind: 'summary' | 'member' | 'call' | 'layout' | 'methods' | 'qualname', first: number | string, second?: number): void {
     const reader = this.dependents[this.dependents.length - 1];
     if (reader === undefined || reader === file) return;
+    const key = second === undefined ? `${kind} ${first}` : `${kind} ${first} ${second}`;
     let byKey = this.derivedReaders.get(file);
     if (!byKey) this.derivedReaders.set(file, (byKey = new Map()));
     let readers = byKey.get(key);
@@ -421,7 +429,7 @@ export class PyProgram implements SummaryHost {
     const changedMethods = symmetricDifference(methodNames(previous), methodNames(next));
     for (const [other, names] of this.fallbackNames) if ([...names].some((n) => changedMethods.has(n))) stale.add(other);
     if (fileSetChanged) this.invalidate(this.withDependents(stale));
-    else this.invalidateWithCutoff(file, stale);
+    else this.invalidateWithCutoff(file, previous, stale, previous && next && scopesToReanalyse(previous, next, this.textSource?.(file)));
 
     if (flagBefore !== undefined && flagBefore !== this.selectsNonForkStartMethod()) this.invalidateAll();
   }
@@ -473,17 +481,28 @@ export class PyProgram implements SummaryHost {
    * different, wave after wave. Each wave compares with the values cached when it starts: those
    * are what the remaining readers hold (a file dropped in an earlier wave may have read values
    * recomputed there, and is a reader again if they change later).
+   *
+   * `editedScopes`: when the edit provably changed the analysis of these scopes of `edited` only
+   * (scope-changes.ts), the first wave drops just those of its derived data (their summaries,
+   * hazards and call resolutions) and compares just their values; the rest of the file's stays.
    */
-  private invalidateWithCutoff(edited: string, stale: Set<string>): void {
+  private invalidateWithCutoff(edited: string, editedBefore: PyFacts | undefined, stale: Set<string>, editedScopes?: ReadonlySet<number>): void {
     let wave = new Set([...stale, ...(this.factReaders.get(edited) ?? [])]);
+    let partial = editedScopes;
     for (let round = 0; wave.size > 0; round++) {
       if (round === MAX_CUTOFF_WAVES) {
         this.invalidate(this.withDependents(wave));
         return;
       }
       const valuesBefore = new Map<string, Map<string, string>>();
-      for (const file of wave) valuesBefore.set(file, this.derivedValues(file));
-      this.invalidate(wave);
+      for (const file of wave) valuesBefore.set(file, file === edited && round === 0 ? this.derivedValues(file, partial, editedBefore) : this.derivedValues(file));
+      if (partial && wave.has(edited)) {
+        wave.delete(edited);
+        this.invalidateScopes(edited, partial);
+        this.invalidate(wave);
+        wave.add(edited);
+      } else this.invalidate(wave);
+      partial = undefined;
       const next = new Set<string>();
       for (const file of wave) {
         const before = valuesBefore.get(file)!;
@@ -500,16 +519,18 @@ export class PyProgram implements SummaryHost {
 
   /**
    * The values derived for `file` that other files read, each as a comparable string. Only those
-   * are compared: a value no other file read cannot make another file stale.
+   * are compared: a value no other file read cannot make another file stale. With `onlyScopes`,
+   * only the summaries and call resolutions of those scopes (the values a partial invalidation drops).
+   * `factsBefore`: the facts the values were derived from, when the file's facts were replaced since.
    */
-  private derivedValues(file: string): Map<string, string> {
+  private derivedValues(file: string, onlyScopes?: ReadonlySet<number>, factsBefore = this.factsByFile.get(file)): Map<string, string> {
     const values = new Map<string, string>();
     const readersByKey = this.derivedReaders.get(file);
     if (!readersByKey) return values;
     const wanted = new Set<string>();
     for (const [key, readers] of readersByKey) {
-      if (readers.size > 0) wanted.add(key);
-      else readersByKey.delete(key); // its readers were all dropped
+      if (readers.size === 0) readersByKey.delete(key); // its readers were all dropped
+      else if (!onlyScopes || isKeyOfScopes(key, onlyScopes)) wanted.add(key);
     }
     if (wanted.size === 0) return values;
     (this.analyses.get(file) ?? []).forEach((analysis, scope) => {
@@ -528,6 +549,10 @@ export class PyProgram implements SummaryHost {
       const key = `layout ${cls}`;
       if (wanted.has(key)) values.set(key, layoutKey(layout));
     }
+    for (const key of wanted) {
+      if (key.startsWith('methods ')) values.set(key, methodScopesKey(factsBefore, key.slice('methods '.length)));
+      else if (key.startsWith('qualname ')) values.set(key, scopeNameKey(factsBefore, Number(key.slice('qualname '.length))));
+    }
     // A value read but no longer kept (memos forgotten when the file set changed) counts as changed.
     for (const key of wanted) if (!values.has(key)) values.set(key, UNKNOWN_VALUE);
     return values;
@@ -543,13 +568,25 @@ export class PyProgram implements SummaryHost {
       if (kind === 'summary') value = facts && Number(a) < facts.scopes.length ? this.summaryOf({ file, scope: Number(a) }) : 'no scope';
       else if (kind === 'member') value = this.resolver.moduleMember(file, key.slice('member '.length)) ?? null;
       else if (kind === 'call') value = this.callGraph.resolveCall(file, Number(a), Number(b)) ?? null;
-      else {
+      else if (kind === 'methods' || kind === 'qualname') {
+        values.set(key, kind === 'methods' ? methodScopesKey(facts, a) : scopeNameKey(facts, Number(a)));
+        continue;
+      } else {
         values.set(key, facts && Number(a) < facts.classes.length ? layoutKey(this.callGraph.mro(file, Number(a))) : 'no class');
         continue;
       }
       values.set(key, JSON.stringify(value));
     }
     return values;
+  }
+
+  /** Drops what was derived for some scopes of a file (see invalidateWithCutoff); the file's other derived data stays. */
+  private invalidateScopes(file: string, scopes: ReadonlySet<number>): void {
+    this.changedAt.set(file, this.epoch);
+    this.callGraph.forgetScopes(file, scopes);
+    const byScope = this.analyses.get(file);
+    if (byScope) for (const scope of scopes) byScope[scope] = undefined;
+    this.scriptAnalyses.delete(file);
   }
 
   private invalidate(files: Set<string>): void {
@@ -641,6 +678,12 @@ function selectsNonForkMethod(call: PyCallEvent, externals: string[]): boolean {
   return method?.kind === 'str' && typeof method.literal === 'string' && NON_FORK_START_METHODS.includes(method.literal);
 }
 
+/** Whether a derived-value key (`summary S`, `call S E`, `member N`, `layout C`) is a summary or call resolution of one of the scopes. */
+function isKeyOfScopes(key: string, scopes: ReadonlySet<number>): boolean {
+  const [kind, scope] = key.split(' ');
+  return (kind === 'summary' || kind === 'call') && scopes.has(Number(scope));
+}
+
 function functionKey(fn: FunctionRef): string {
   return `${fn.file}#${fn.scope}`;
 }
@@ -653,6 +696,19 @@ function methodNames(facts: PyFacts | undefined): Set<string> {
   const names = new Set<string>();
   for (const cls of facts?.classes ?? []) for (const name of Object.keys(cls.methods)) names.add(name);
   return names;
+}
+
+/** Where a file's methods of this name are (`methods NAME`: what a resolution by method name read of the file). */
+function methodScopesKey(facts: PyFacts | undefined, name: string): string {
+  const scopes: number[] = [];
+  for (const cls of facts?.classes ?? []) if (Object.prototype.hasOwnProperty.call(cls.methods, name)) scopes.push(cls.methods[name]);
+  return scopes.join(',');
+}
+
+/** A scope's kind and qualname (`qualname SCOPE`: what a qualified name read of the file). */
+function scopeNameKey(facts: PyFacts | undefined, scope: number): string {
+  const found = facts?.scopes[scope];
+  return found ? `${found.kind} ${found.qualname}` : 'no scope';
 }
 
 function layoutKey(layout: { classes: { file: string; cls: number }[]; externalBases: string[] }): string {

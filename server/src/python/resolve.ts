@@ -7,6 +7,7 @@
  */
 import type { PyFacts, PyImportEvent } from './facts';
 import type { ModuleIndex } from './module-index';
+import { classByScope } from './scope-index';
 
 /** What a name denotes, statically. */
 export type PySymbol =
@@ -36,7 +37,7 @@ export interface ResolveHost {
   readonly modules: ModuleIndex;
   touch(file: string): void;
   /** Records a read of one value derived for `file` (`member NAME`), for early cutoff. */
-  readDerived(file: string, key: string): void;
+  readDerived(file: string, kind: 'member', name: string): void;
   /** Runs `compute` with `file` as the file whose derived data is being computed (dependency tracking). */
   track<T>(file: string, compute: () => T): T;
 }
@@ -113,7 +114,7 @@ export class NameResolver {
    */
   moduleMember(file: string, name: string, depth = 0): PySymbol | undefined {
     if (depth > 0) return this.computeMember(file, name, depth);
-    this.host.readDerived(file, `member ${name}`);
+    this.host.readDerived(file, 'member', name);
     let members = this.membersCache.get(file);
     if (!members) this.membersCache.set(file, (members = new Map()));
     if (members.has(name)) return members.get(name);
@@ -204,7 +205,7 @@ function collectModuleBindings(facts: PyFacts, absolute: (moduleText: string) =>
       if (!scope) continue;
       const simpleName = scope.qualname.split('.').pop() ?? scope.qualname;
       if (scope.kind === 'class') {
-        const cls = facts.classes.findIndex((c) => c.scope === event.scope);
+        const cls = classByScope(facts, event.scope);
         if (cls >= 0) names.set(simpleName, { k: 'class', cls });
       } else {
         names.set(simpleName, { k: 'function', scope: event.scope });

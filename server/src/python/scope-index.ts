@@ -17,6 +17,8 @@ export type LocalBinding =
 const localBindings = new WeakMap<PyScope, Map<string, LocalBinding[]>>();
 /** Per scope: names bound by `for`/comprehension/`with` targets (the values are unknown). */
 const blockTargets = new WeakMap<PyScope, Set<string>>();
+/** Per file: where each class is, by qualname and by its body's scope (first class of each, as findIndex would give). */
+const classIndexes = new WeakMap<PyFacts, { byQualname: Map<string, number>; byScope: Map<number, number> }>();
 /** Per file: module-global name -> calls assigning it (module level, or a scope declaring it `global`), in scope then event order. */
 const globalAssignments = new WeakMap<PyFacts, Map<string, { scope: number; event: number }[]>>();
 
@@ -46,6 +48,29 @@ export function isBlockTarget(scope: PyScope, name: string, splitTargets: (targe
     blockTargets.set(scope, targets);
   }
   return targets.has(name);
+}
+
+/** Index into facts.classes of the first class with this qualname, or -1. */
+export function classByQualname(facts: PyFacts, qualname: string): number {
+  return classIndexOf(facts).byQualname.get(qualname) ?? -1;
+}
+
+/** Index into facts.classes of the class whose body is this scope, or -1. */
+export function classByScope(facts: PyFacts, scope: number): number {
+  return classIndexOf(facts).byScope.get(scope) ?? -1;
+}
+
+function classIndexOf(facts: PyFacts): { byQualname: Map<string, number>; byScope: Map<number, number> } {
+  let index = classIndexes.get(facts);
+  if (!index) {
+    index = { byQualname: new Map(), byScope: new Map() };
+    facts.classes.forEach((cls, i) => {
+      if (!index!.byQualname.has(cls.qualname)) index!.byQualname.set(cls.qualname, i);
+      if (!index!.byScope.has(cls.scope)) index!.byScope.set(cls.scope, i);
+    });
+    classIndexes.set(facts, index);
+  }
+  return index;
 }
 
 export function globalAssignmentsOf(facts: PyFacts, name: string): readonly { scope: number; event: number }[] | undefined {

@@ -1,0 +1,173 @@
+/**
+ * Which scopes of a file an edit can have changed the analysis of, when that is provably a few of
+ * them: typing inside the body of one function of a 6,000-line module must not re-analyse its
+ * hundreds of other functions (PyProgram keeps their summaries and hazards, see
+ * `invalidateWithCutoff`).
+ *
+ * Another scope's analysis reads a function's facts only through the function's name (a call, a
+ * reference, a method found by name), through the implicit calls of dunder methods (`__init__`), or
+ * through what the function assigns outside itself: attributes (`self.x = ...`, which class layouts
+ * and pool identities read) and `global` names. So the edited scopes alone are re-analysed (with
+ * the scopes nested in them) only when:
+ * - the edit changed no line count, and only the contents of function scopes: the module scope,
+ *   class bodies, the class list and every other scope are equal to what they were (shared objects
+ *   or equal values), so nothing moved and no name was bound or unbound outside those functions.
+ *   The one difference allowed is where a function's `def` statement ends on its last line (an edit
+ *   there moves it, and the end of every scope and class around it): those scopes are analysed
+ *   again as well (not the scopes nested in them);
+ * - each changed function keeps its name, kind, parent and class, is not a dunder method, and its
+ *   name appears nowhere in the file outside its own definition (a whole-word search of the text,
+ *   comments and strings included, which only errs on the side of re-analysing everything);
+ * - neither the changed functions nor the scopes nested in them declare a `global`/`nonlocal` or,
+ *   as methods, assign an attribute of their `self`, before or after the edit, and no class is
+ *   defined inside them.
+ * Anything else returns undefined: the whole file is re-analysed, as before.
+ */
+import type { Range } from '../model';
+import type { PyFacts, PyScope } from './facts';
+
+/** The scopes to re-analyse (changed function scopes and the scopes nested in them), or undefined for the whole file. */
+export function scopesToReanalyse(previous: PyFacts, next: PyFacts, text: string | undefined): Set<number> | undefined {
+  if (text === undefined || previous.lineCount !== next.lineCount || previous.scopes.length !== next.scopes.length) return undefined;
+  if (previous.classes.length !== next.classes.length || !previous.classes.every((cls, i) => compare(cls, next.classes[i]) !== 'different')) return undefined;
+  const changed: number[] = [];
+  const moved: number[] = [];
+  for (let index = 0; index < next.scopes.length; index++) {
+    const before = previous.scopes[index];
+    const after = next.scopes[index];
+    const difference = compareScopes(before, after);
+    if (difference === 'same') continue;
+    if (difference === 'ends') {
+      moved.push(index);
+      continue;
+    }
+    if (after.kind !== 'function' || !sameHeader(before, after) || isDunder(after.qualname)) return undefined;
+    changed.push(index);
+  }
+
+  const affected = new Set(changed);
+  // Scopes are in source order and a nested scope follows its parent: one pass finds the descendants.
+  for (let index = 0; index < next.scopes.length; index++) {
+    if (affected.has(next.scopes[index].parent)) affected.add(index);
+  }
+  for (const index of affected) {
+    if (writesOutside(previous.scopes[index]) || writesOutside(next.scopes[index])) return undefined;
+  }
+  if (next.classes.some((cls) => affected.has(cls.scope))) return undefined;
+  for (const index of changed) {
+    const scope = next.scopes[index];
+    if (mentionedOutside(text, lastName(scope.qualname), scope)) return undefined;
+  }
+  // A scope whose statements only end elsewhere on their last line is analysed again too (a class
+  // body's step in a chain carries its range), without the scopes nested in it.
+  for (const index of moved) affected.add(index);
+  return affected;
+}
+
+type Difference = 'same' | 'ends' | 'different';
+
+/**
+ * 'ends' when the only differences are where ranges end on their last line (an edit on the last
+ * line of a function moves the end of its `def` statement, of the class body around it, and so on).
+ */
+function compareScopes(a: PyScope, b: PyScope): Difference {
+  if (a === b) return 'same';
+  const keys = Object.keys(b) as (keyof PyScope)[];
+  if (keys.length !== Object.keys(a).length || a.events.length !== b.events.length) return 'different';
+  let result: Difference = 'same';
+  for (const key of keys) {
+    if (key === 'events') continue;
+    result = worse(result, key === 'range' ? compareRanges(a.range, b.range) : sameValue(a[key], b[key]) ? 'same' : 'different');
+  }
+  for (let i = 0; i < a.events.length && result !== 'different'; i++) {
+    const before = a.events[i];
+    const after = b.events[i];
+    if (sameValue(before, after)) continue;
+    result = worse(result, before.k === 'def' && after.k === 'def' ? compare(before, after) : 'different');
+  }
+  return result;
+}
+
+function worse(a: Difference, b: Difference): Difference {
+  return a === 'different' || b === 'different' ? 'different' : a === 'ends' || b === 'ends' ? 'ends' : 'same';
+}
+
+/** compareScopes for a class entry: its range (and nothing else) may end elsewhere on its last line. */
+function compare<T extends object>(a: T, b: T): Difference {
+  if (sameValue(a, b)) return 'same';
+  const range = (value: T): Range | undefined => (value as { range?: Range }).range;
+  const rangeA = range(a);
+  const rangeB = range(b);
+  if (!rangeA || !rangeB || !sameValue({ ...a, range: undefined }, { ...b, range: undefined })) return 'different';
+  return compareRanges(rangeA, rangeB);
+}
+
+function compareRanges(a: Range, b: Range): Difference {
+  if (sameValue(a, b)) return 'same';
+  return sameValue(a.start, b.start) && a.end.line === b.end.line ? 'ends' : 'different';
+}
+
+function sameHeader(a: PyScope, b: PyScope): boolean {
+  return a.qualname === b.qualname && a.kind === b.kind && a.parent === b.parent && a.className === b.className;
+}
+
+function isDunder(qualname: string): boolean {
+  const name = lastName(qualname);
+  return name.startsWith('__') && name.endsWith('__');
+}
+
+function lastName(qualname: string): string {
+  return qualname.slice(qualname.lastIndexOf('.') + 1);
+}
+
+/**
+ * Declares a `global`/`nonlocal`, or is a method assigning an attribute or item of its `self`
+ * (`self.x = ...`): class layouts and pool identities read those of every method.
+ */
+function writesOutside(scope: PyScope): boolean {
+  if (scope.globals.length > 0) return true;
+  const self = scope.className !== undefined ? scope.params[0] : undefined;
+  if (self === undefined) return false;
+  const ofSelf = (target: string): boolean => target.startsWith(`${self}.`) || target.startsWith(`${self}[`);
+  for (const event of scope.events) {
+    const targets = event.k === 'call' || event.k === 'assign' ? event.targets : undefined;
+    if (targets?.some(ofSelf)) return true;
+  }
+  return scope.blocks.some((block) => block.target !== undefined && block.target.split(',').some((target) => ofSelf(target.trim())));
+}
+
+/** Whether `name` occurs as a whole word in the text outside the scope's own lines. */
+function mentionedOutside(text: string, name: string, scope: PyScope): boolean {
+  const { start, end } = scope.range;
+  const word = new RegExp(`(?<![\\w])${name.replace(/[^\w]/g, '\\$&')}(?![\\w])`, 'g');
+  let line = 0;
+  let lineStart = 0;
+  for (let match = word.exec(text); match !== null; match = word.exec(text)) {
+    // Count lines up to the match (matches come in order, so the count carries over).
+    for (let newline = text.indexOf('\n', lineStart); newline !== -1 && newline < match.index; newline = text.indexOf('\n', lineStart)) {
+      line++;
+      lineStart = newline + 1;
+    }
+    if (line < start.line || line > end.line) return true;
+  }
+  return false;
+}
+
+/** Structural equality of facts values (plain objects, arrays, primitives); shared objects compare at once. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  if (aKeys.length !== Object.keys(b).length) return false;
+  for (const key of aKeys) {
+    if (!Object.prototype.hasOwnProperty.call(b, key)) return false;
+    if (!sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}

@@ -1,0 +1,218 @@
+/**
+ * Re-analysing only the edited scopes of a file (python/scope-changes.ts, PyProgram's partial
+ * invalidation): which edits qualify, and, over seeded random in-line edits of an open document,
+ * findings always equal a fresh workspace's.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Finding } from '../../server/src/model';
+import { analyze } from '../../server/src/engine/analyze';
+import { Workspace } from '../../server/src/engine/workspace';
+import { extractFacts } from '../../server/src/python/extract';
+import { scopesToReanalyse } from '../../server/src/python/scope-changes';
+import { initPython, newPythonParser } from '../../server/src/python/parser';
+
+const scratch = mkdtempSync(join(tmpdir(), 'fg-scope-reanalysis-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function factsOf(text: string) {
+  await initPython();
+  const tree = newPythonParser().parse(text)!;
+  try {
+    return extractFacts(tree, text);
+  } finally {
+    tree.delete();
+  }
+}
+
+async function reanalysed(before: string, after: string): Promise<string[] | undefined> {
+  const previous = await factsOf(before);
+  const next = await factsOf(after);
+  const scopes = scopesToReanalyse(previous, next, after);
+  return scopes && [...scopes].sort((a, b) => a - b).map((index) => next.scopes[index].qualname);
+}
+
+const MODULE = [
+  'import os',
+  'from concurrent.futures import ThreadPoolExecutor',
+  '',
+  'POOL = None',
+  '',
+  'def helper():',
+  '    return 1',
+  '',
+  'def lonely():',
+  '    x = 1',
+  '    def inner():',
+  '        return x',
+  '    return inner',
+  '',
+  'class Service:',
+  '    def __init__(self):',
+  '        self.pool = ThreadPoolExecutor(2)',
+  '',
+  '    def run(self):',
+  '        y = 2',
+  '',
+  '    def stash(self):',
+  '        z = 3',
+  '',
+  'def main():',
+  '    helper()',
+  '    os.fork()',
+  '',
+].join('\n');
+
+function edit(text: string, from: string, to: string): string {
+  assert.ok(text.includes(from), from);
+  return text.replace(from, to);
+}
+
+describe('scopes to re-analyse after an edit', () => {
+  it('an edit inside an unreferenced function: that function and the scopes nested in it', async () => {
+    assert.deepEqual(await reanalysed(MODULE, edit(MODULE, '    x = 1', '    x = 12')), ['lonely', 'lonely.inner']);
+    // The last line of the last method: where the class body and its `class` statement end moves too.
+    assert.deepEqual(await reanalysed(MODULE, edit(MODULE, '        z = 3', '        z = os.fork()')), ['<module>', 'Service', 'Service.stash']);
+    assert.deepEqual(await reanalysed(MODULE, edit(MODULE, '        y = 2', '        y = os.fork()')), ['Service', 'Service.run']);
+    assert.deepEqual(await reanalysed(MODULE, edit(MODULE, '    x = 1', '    x = 1 + 2')), ['lonely', 'lonely.inner']);
+  });
+
+  it('nothing changed: no scope', async () => {
+    assert.deepEqual(await reanalysed(MODULE, MODULE), []);
+  });
+
+  it('the whole file when the edit reaches beyond one function', async () => {
+    const cases: [string, string, string][] = [
+      ['module-level code', 'POOL = None', 'POOL = 1234'],
+      ['a function called elsewhere in the file', '    return 1', '    return 2'],
+      ['a dunder method (called implicitly)', '        self.pool = ThreadPoolExecutor(2)', '        self.pool = ThreadPoolExecutor(3)'],
+      ['an attribute assigned (class layouts read it)', '        y = 2', '        self.y = 2'],
+      ['a global declared', '        z = 3', '        global z'],
+      ['a line added', '    x = 1', '    x = 1\n    x = 2'],
+      ['a function renamed', 'def lonely():', 'def lonelier():'],
+    ];
+    for (const [what, from, to] of cases) assert.equal(await reanalysed(MODULE, edit(MODULE, from, to)), undefined, what);
+  });
+});
+
+/** Every finding as comparable data (fixes included). */
+function snapshot(findings: Map<string, Finding[]>): unknown {
+  return [...findings].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, list]) => [file, list.map((f) => ({ ...f }))]);
+}
+
+/** A deterministic pseudo-random sequence (mulberry32). */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One-line statements an edit puts in a function body: pools, forks, resets, calls across functions, plain code. */
+const STATEMENTS = [
+  'value = 1',
+  'pool = ThreadPoolExecutor(4)',
+  'os.fork()',
+  'POOL.shutdown()',
+  'ENGINE.dispose()',
+  'start_pool()',
+  'spawn_workers()',
+  'helper_{n}()',
+  'executor = make_executor()',
+  'executor.submit(print)',
+  'Worker().serve()',
+  'multiprocessing.Process(target=print).start()',
+  'self.pool = ThreadPoolExecutor(2)',
+  'self.pool.shutdown()',
+  'global POOL',
+  'POOL = ThreadPoolExecutor(3)',
+  'pass',
+];
+
+function serviceModule(functions: number): string {
+  const lines = [
+    'import multiprocessing',
+    'import os',
+    'from concurrent.futures import ThreadPoolExecutor',
+    '',
+    'import sqlalchemy',
+    '',
+    'POOL = ThreadPoolExecutor(2)',
+    'ENGINE = sqlalchemy.create_engine("postgresql://db/x")',
+    '',
+    'def make_executor():',
+    '    return ThreadPoolExecutor(8)',
+    '',
+    'def start_pool():',
+    '    pass',
+    '',
+    'def spawn_workers():',
+    '    os.fork()',
+    '',
+    'class Worker:',
+    '    def serve(self):',
+    '        pass',
+    '        pass',
+    '',
+    '    def setup(self):',
+    '        pass',
+    '',
+    '    def close(self):',
+    '        pass',
+    '',
+  ];
+  for (let n = 0; n < functions; n++) lines.push(`def helper_${n}():`, '    pass', '    pass', '', `def task_${n}():`, '    pass', '    pass', '');
+  lines.push('if __name__ == "__main__":', '    helper_0()', '    task_0()', '');
+  return lines.join('\n');
+}
+
+describe('partial re-analysis of an open document', () => {
+  it('gives the findings of a fresh analysis after each of 150 seeded in-line edits', async () => {
+    const root = join(scratch, 'svc');
+    const file = join(root, 'service.py');
+    let text = serviceModule(12);
+    writeFileSync(join(scratch, 'placeholder'), '');
+    rmSync(root, { recursive: true, force: true });
+    await import('node:fs').then((fs) => fs.mkdirSync(root, { recursive: true }));
+    writeFileSync(file, text);
+    writeFileSync(join(root, 'entry.py'), 'import os\n\nimport service\n\nservice.task_1()\nservice.Worker().setup()\nos.fork()\n');
+
+    const workspace = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
+    await workspace.scan();
+    workspace.openDocument(file, text, 1);
+    await analyze(workspace);
+    const next = random(8);
+    let partialEdits = 0;
+    for (let step = 0; step < 150; step++) {
+      // Replace one body line of a function with another statement (same line count: a candidate for partial re-analysis).
+      const lines = text.split('\n');
+      const bodyLines = lines
+        .map((line, index) => (/^ {4,}/.test(line) && !/^\s*def /.test(line) && !lines[index - 1]?.startsWith('if __name__') ? index : -1))
+        .filter((index) => index >= 0);
+      const line = bodyLines[Math.floor(next() * bodyLines.length)];
+      const statement = STATEMENTS[Math.floor(next() * STATEMENTS.length)].replace('{n}', String(Math.floor(next() * 12)));
+      const replacement = `${lines[line].match(/^\s*/)![0]}${statement}`;
+      const before = text;
+      lines[line] = replacement;
+      text = lines.join('\n');
+      if ((await reanalysedText(before, text)) !== undefined) partialEdits++;
+      workspace.changeDocument(file, step + 2, [{ range: { start: { line, character: 0 }, end: { line, character: before.split('\n')[line].length } }, text: replacement }]);
+      const incremental = snapshot((await analyze(workspace)).findings);
+
+      const fresh = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
+      await fresh.scan();
+      fresh.openDocument(file, text, 1);
+      assert.deepEqual(incremental, snapshot((await analyze(fresh)).findings), `after edit ${step}: line ${line + 1} -> ${statement}`);
+    }
+    assert.ok(partialEdits >= 30, `${partialEdits} of the edits re-analysed only their function`);
+  });
+});
+
+async function reanalysedText(before: string, after: string): Promise<Set<number> | undefined> {
+  return scopesToReanalyse(await factsOf(before), await factsOf(after), after);
+}
