@@ -4,6 +4,7 @@
  * are read from the source text without touching the tree at all.
  */
 import type { Node } from 'web-tree-sitter';
+import type { Range } from '../model';
 import type { PyDotted, PyValue } from './facts';
 import { cut, LineIndex, parseStringLiteral } from './source-text';
 
@@ -27,13 +28,31 @@ const KEYWORD_VALUES = new Map<string, Pick<PyValue, 'kind' | 'literal'>>([
 ]);
 
 const SIMPLE_DOTTED = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(?:\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u;
-/** SIMPLE_DOTTED for ASCII text (the same set there), several times faster than the Unicode one. */
-const SIMPLE_DOTTED_ASCII = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Whether the text is a plain dotted name (`a`, `a.b.c`), identifiers as Python defines them. */
-function isSimpleDotted(text: string): boolean {
-  return SIMPLE_DOTTED_ASCII.test(text) || (NON_ASCII.test(text) && SIMPLE_DOTTED.test(text));
+export function isSimpleDotted(text: string): boolean {
+  return isSimpleDottedAscii(text) || (NON_ASCII.test(text) && SIMPLE_DOTTED.test(text));
+}
+
+/**
+ * /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/ (SIMPLE_DOTTED for ASCII text, the same set there) by hand:
+ * this runs for most arguments and callees.
+ */
+function isSimpleDottedAscii(text: string): boolean {
+  let atNameStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46) {
+      if (atNameStart) return false;
+      atNameStart = true;
+      continue;
+    }
+    const isLetter = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+    if (!isLetter && (atNameStart || code < 48 || code > 57)) return false;
+    atNameStart = false;
+  }
+  return !atNameStart;
 }
 
 const SMALL_INTEGER = /^[1-9]\d{0,14}$|^0$/;
@@ -145,11 +164,10 @@ function numberLiteral(source: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-/** A string or implicitly concatenated strings: the joined literal, or an f-string. */
-function stringValue(context: ValueContext, node: Node, base: PyValue): PyValue {
-  const parts = node.type === 'concatenated_string' ? codeChildren(context, node) : [node];
+/** A concatenated string (`'a' 'b'`): the joined literal, or an f-string. */
+function concatenatedStringValue(context: ValueContext, node: Node, base: PyValue): PyValue {
   let literal = '';
-  for (const part of parts) {
+  for (const part of codeChildren(context, node)) {
     const parsed = parseStringLiteral(nodeText(context, part));
     if (!parsed) return base;
     if (parsed.interpolated) return { ...base, kind: 'fstring' };
@@ -180,26 +198,37 @@ function dictValue(context: ValueContext, node: Node, base: PyValue, depth: numb
   return result;
 }
 
+/**
+ * The PyValue of an expression whose whole source is `text` (under 200 characters) when the text
+ * alone tells it: True/False/None, a plain dotted name, a small integer. Else undefined.
+ */
+export function simpleValueOf(text: string, range: Range): PyValue | undefined {
+  // Object literals rather than spreads of a base value here: this runs for most arguments.
+  const keyword = KEYWORD_VALUES.get(text);
+  if (keyword) return keyword.literal === undefined ? { kind: keyword.kind, text, range } : { kind: keyword.kind, text, range, literal: keyword.literal };
+  if (isSimpleDotted(text)) return { kind: 'name', text, range, dotted: text };
+  if (SMALL_INTEGER.test(text)) return { kind: 'num', text, range, literal: Number(text) };
+  return undefined;
+}
+
 /** The PyValue of an expression (an argument, an assigned or returned value). */
 export function valueOf(context: ValueContext, node: Node, depth = 0): PyValue {
   const start = node.startIndex;
   const end = node.endIndex;
   const text = cut(context.text.slice(start, Math.min(end, start + 200)));
   const range = context.lines.range(start, end);
-  const base: PyValue = { kind: 'other', text, range };
   // Most values are plain names or small integers: tell them from the text, without asking the tree.
-  // (Object literals rather than spreads of `base` here: this runs for most arguments.)
   if (end - start < 200) {
-    const keyword = KEYWORD_VALUES.get(text);
-    if (keyword) return { ...base, ...keyword };
-    if (isSimpleDotted(text)) return { kind: 'name', text, range, dotted: text };
-    if (SMALL_INTEGER.test(text)) return { kind: 'num', text, range, literal: Number(text) };
+    const simple = simpleValueOf(text, range);
+    if (simple) return simple;
   }
+  const base: PyValue = { kind: 'other', text, range };
   const type = node.type;
   switch (type) {
     case 'string':
+      return plainStringValue(context.text.slice(start, end), text, range);
     case 'concatenated_string':
-      return stringValue(context, node, { ...base, kind: 'str' });
+      return concatenatedStringValue(context, node, { ...base, kind: 'str' });
     case 'integer':
     case 'float': {
       const literal = numberLiteral(base.text);
@@ -254,4 +283,17 @@ export function valueOf(context: ValueContext, node: Node, depth = 0): PyValue {
     default:
       return base;
   }
+}
+
+/** The value of a `string` node whose source is `token`; `text` is that cut to 200 characters. */
+export function plainStringValue(token: string, text: string, range: Range): PyValue {
+  const parsed = parseStringLiteral(token);
+  // (Object literals rather than spreads of a base value: this runs for every string argument.)
+  if (!parsed || parsed.value === undefined) return { kind: parsed?.interpolated ? 'fstring' : 'str', text, range };
+  return { kind: 'str', text, range, literal: parsed.value };
+}
+
+/** The value of a call node (valueOf's), before linkCall. */
+export function callValue(context: { text: string; lines: LineIndex }, start: number, end: number): PyValue {
+  return { kind: 'call', text: cut(context.text.slice(start, Math.min(end, start + 200))), range: context.lines.range(start, end) };
 }

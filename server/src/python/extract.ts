@@ -1,12 +1,19 @@
 /**
  * Tree -> PyFacts (the contract in facts.ts).
  *
- * One compiled query (queries.ts) yields the statements, calls, assignments, imports, definitions,
- * control blocks and lambdas of the file. They are visited in source order with a stack of open
- * containers (statements, blocks, scope bodies, lambdas), which tells each event its scope, its
- * innermost block and its statement without walking up the tree. Events are then sorted into
- * evaluation order per scope: by end offset, inner before outer on ties, so a call's arguments and
- * receiver come before it (`X = f(g())`: g, then f) and a statement's calls before its assignment.
+ * One search of the tree (queries.ts: descendantsOfType, or the compiled query for a range) yields
+ * the statements, calls, assignments, imports, definitions, control blocks and lambdas of the file.
+ * They are visited in source order with a stack of open containers (statements, blocks, scope
+ * bodies, lambdas), which tells each event its scope, its innermost block and its statement without
+ * walking up the tree. Events are then sorted into evaluation order per scope: by end offset, inner
+ * before outer on ties, so a call's arguments and receiver come before it (`X = f(g())`: g, then f)
+ * and a statement's calls before its assignment.
+ *
+ * Speed: each question to the tree is a call into WASM and often a new Node object, so the common
+ * shapes are read from the source text instead when the tree has no errors (simple-call.ts: calls
+ * with simple arguments, `name = value`, `def name(params)`), and a parent is found by descending
+ * from the nearest captured ancestor rather than from the root. extractFactsByTree does without
+ * these shortcuts; the tests hold the two to the same facts.
  *
  * Choices worth knowing:
  * - Calls inside a lambda body are not recorded: they do not run where the lambda is written.
@@ -19,7 +26,7 @@
  * Extraction never throws: a node that cannot be understood is skipped, and a failure of the
  * whole file yields the facts of an empty module.
  */
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Language, Node, Tree } from 'web-tree-sitter';
 import type { Range } from '../model';
 import {
   PY_FACTS_VERSION,
@@ -37,9 +44,10 @@ import {
   type PySuppression,
   type PyValue,
 } from './facts';
-import { codeChildren, dottedOf, nodeText, targetsOf, unwrapParentheses, valueOf, type ValueContext } from './extract-values';
-import { initPython, newPythonParser, pythonFactsQuery } from './parser';
-import type { Capture } from './queries';
+import { codeChildren, dottedOf, isSimpleDotted, nodeText, targetsOf, unwrapParentheses, valueOf, type ValueContext } from './extract-values';
+import { initPython, newPythonParser, pythonFactsQuery, pythonLanguage } from './parser';
+import { CAPTURE_OF_NODE_TYPE, type Capture } from './queries';
+import { parameterSources, simpleArgumentAt, simpleCallShape, skipInlineBlanks, skipWordOrDot, type SimpleCallContext } from './simple-call';
 import { cut, detectEol, LineIndex, LogicalLines, textForParser } from './source-text';
 
 const MAX_SYNTAX_ERRORS = 20;
@@ -92,6 +100,28 @@ interface CaptureItem {
   end: number;
 }
 
+interface CaptureTable {
+  /** The node types to search for (descendantsOfType's argument). */
+  types: string[];
+  /** By type id: the capture of a named node of that type, undefined for any other. */
+  captureOfTypeId: (Capture | undefined)[];
+}
+
+let captureTableCache: { language: Language; table: CaptureTable } | undefined;
+
+function captureTable(): CaptureTable {
+  const language = pythonLanguage();
+  if (captureTableCache?.language !== language) {
+    const captureOfTypeId: (Capture | undefined)[] = [];
+    for (let id = 0; id < language.nodeTypeCount; id++) {
+      const type = language.nodeTypeForId(id);
+      if (type !== null && language.nodeTypeIsNamed(id) && Object.hasOwn(CAPTURE_OF_NODE_TYPE, type)) captureOfTypeId[id] = CAPTURE_OF_NODE_TYPE[type];
+    }
+    captureTableCache = { language, table: { types: Object.keys(CAPTURE_OF_NODE_TYPE), captureOfTypeId } };
+  }
+  return captureTableCache.table;
+}
+
 /** Replaces a leading CALL_REF (`\0<node id>`) by `#<event index>`; '' when the call is unknown. */
 function resolveDotted(dotted: PyDotted, indexOfCall: (id: number) => number | undefined): PyDotted {
   if (dotted.charCodeAt(0) !== 0) return dotted;
@@ -104,7 +134,7 @@ function hasCallRef(dotted: PyDotted): boolean {
   return dotted.charCodeAt(0) === 0;
 }
 
-class FactsBuilder implements ValueContext {
+class FactsBuilder implements ValueContext, SimpleCallContext {
   readonly lines: LineIndex;
   private readonly logicalLines: LogicalLines;
   private readonly builds: ScopeBuild[] = [];
@@ -114,12 +144,31 @@ class FactsBuilder implements ValueContext {
   private readonly ifChains = new Map<number, IfChain>();
   /** The scope whose event is being built (for linkCall/linkDotted). */
   private current!: ScopeBuild;
+  /**
+   * The captured nodes that contain the one being visited, outermost first, when the captures
+   * came in tree order (see visitCaptures): parentOf() descends from the innermost of them.
+   */
+  private readonly ancestors: CaptureItem[] = [];
+  private ancestorsKnown = false;
+  /** Ids of the nodes whose captures are visited (their parents are not among the captures). */
+  private rootIds = new Set<number>();
+  /** The captures being visited, and the index of the current one. */
+  private items: CaptureItem[] = [];
+  private itemIndex = 0;
+  /** Calls (by start) that are the value of a simple assignment: their end and targets. */
+  private readonly boundCalls = new Map<number, { end: number; targets: PyDotted[] }>();
+  /** Ids of calls that simpleCallShape found as an argument: readBinding finds nothing for them. */
+  private readonly argumentCalls = new Set<number>();
+  /** Whether the shortcuts that read the text are on (see textShortcutsOn), once known. */
+  private shortcutsOn: boolean | undefined;
 
   constructor(
     private readonly tree: Tree,
     readonly text: string,
     lines?: LineIndex,
     logicalLines?: LogicalLines,
+    /** No shortcuts (see extractFactsByTree): the query, node.parent, and the tree for everything. */
+    private readonly byTreeOnly = false,
   ) {
     this.lines = lines ?? new LineIndex(text);
     this.logicalLines = logicalLines ?? new LogicalLines(this.lines);
@@ -175,28 +224,72 @@ class FactsBuilder implements ValueContext {
 
   /** Visits the captures in `roots`; with `endIndex`, only those of nodes starting before it. */
   private visitCaptures(roots: readonly Node[], endIndex?: number): void {
-    const query = pythonFactsQuery();
     const items: CaptureItem[] = [];
-    for (const root of roots) {
-      // The query's range is in bytes of the parser's UTF-16 text: two per code unit.
-      const range = endIndex === undefined ? undefined : { startIndex: 2 * root.startIndex, endIndex: 2 * endIndex };
-      for (const capture of query.captures(root, range)) {
-        if (endIndex !== undefined && capture.node.startIndex >= endIndex) continue;
-        const node = capture.node;
-        items.push({ name: capture.name as Capture, node, start: node.startIndex, end: node.endIndex });
+    const inTreeOrder = endIndex === undefined && !this.byTreeOnly;
+    if (inTreeOrder) {
+      const { types, captureOfTypeId } = captureTable();
+      for (const root of roots) {
+        for (const node of root.descendantsOfType(types)) {
+          // Named types only: `lambda` is also the name of the keyword token.
+          const name = captureOfTypeId[node.typeId];
+          if (name !== undefined) items.push({ name, node, start: node.startIndex, end: node.endIndex });
+        }
+      }
+    } else {
+      const query = pythonFactsQuery();
+      for (const root of roots) {
+        // The query's range is in bytes of the parser's UTF-16 text: two per code unit.
+        const range = endIndex === undefined ? undefined : { startIndex: 2 * root.startIndex, endIndex: 2 * endIndex };
+        for (const capture of query.captures(root, range)) {
+          const node = capture.node;
+          if (endIndex !== undefined && node.startIndex >= endIndex) continue;
+          items.push({ name: capture.name as Capture, node, start: node.startIndex, end: node.endIndex });
+        }
       }
     }
     // Outer before inner: containers must be open before what they contain is visited.
     items.sort((a, b) => a.start - b.start || b.end - a.end);
     const stack = this.stack;
-    for (const item of items) {
+    const ancestors = this.ancestors;
+    // descendantsOfType lists nodes in tree order, and the sort is stable: of two captures with the
+    // same range, the first is the parent. (The query's order for those is not documented.)
+    this.ancestorsKnown = inTreeOrder;
+    this.rootIds = new Set(roots.map((root) => root.id));
+    ancestors.length = 0;
+    this.items = items;
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index];
+      this.itemIndex = index;
       while (stack.length > 0 && stack[stack.length - 1].end <= item.start) stack.pop();
+      while (ancestors.length > 0 && ancestors[ancestors.length - 1].end <= item.start) ancestors.pop();
       try {
         this.visit(item);
       } catch {
         // A node this extractor does not understand (error recovery shapes): skip just it.
       }
+      ancestors.push(item);
     }
+  }
+
+  /**
+   * node.parent, found by descending from ancestors[ancestor], a captured proper ancestor of
+   * `node`, rather than from the root: node.parent walks down from the root, past every top-level
+   * statement before the node, and extraction asks for many parents. Each step down goes to the
+   * next visible node on the path, as node.parent's own steps do, so the result is the same.
+   */
+  private parentOf(node: Node, ancestor: number): Node | null {
+    if (!this.ancestorsKnown || ancestor < 0) return node.parent;
+    let current = this.ancestors[ancestor].node;
+    for (;;) {
+      const next = current.childWithDescendant(node);
+      if (!next || next.id === node.id) return current;
+      current = next;
+    }
+  }
+
+  /** The index of the innermost captured proper ancestor of `node`, given that of one of its children. */
+  private ancestorAbove(node: Node, ancestor: number): number {
+    return ancestor >= 0 && this.ancestors[ancestor].node.id === node.id ? ancestor - 1 : ancestor;
   }
 
   private where(position: number): Where {
@@ -228,6 +321,8 @@ class FactsBuilder implements ValueContext {
   private visit(item: CaptureItem): void {
     const { node, start, end } = item;
     switch (item.name) {
+      case 'decorated':
+        return; // only an ancestor (see decoratedDefinitionOf)
       case 'lambda':
         this.stack.push({ kind: 'lambda', activeFrom: start, end });
         return;
@@ -273,7 +368,8 @@ class FactsBuilder implements ValueContext {
       const index = indexOfCall(id);
       if (index === undefined) return;
       value.call = index;
-      const event = build.pending.find((pending) => pending.callId === id)?.event as PyCallEvent | undefined;
+      // finishScope has sorted `pending` into event order before running fixups: index is the call's.
+      const event = build.pending[index]?.event as PyCallEvent | undefined;
       // `dict(k=v)` is a dict display as far as settings go (`connect_args=dict(read_timeout=5)`).
       if (event && event.callee === 'dict') {
         value.entries = event.kwargs.map((kwarg) => ({ key: kwarg.name, value: kwarg.value, range: kwarg.range }));
@@ -290,6 +386,9 @@ class FactsBuilder implements ValueContext {
 
   /** Values may hold `\0<id>` dotted names (`f().x` as an argument): resolve them later. */
   private linkDottedValues(value: PyValue): void {
+    // Only names have a dotted, only lists elements and dicts entries (valueOf makes them so).
+    const kind = value.kind;
+    if (kind !== 'name' && kind !== 'list' && kind !== 'dict') return;
     if (value.dotted !== undefined && hasCallRef(value.dotted)) {
       this.current.fixups.push((indexOfCall) => {
         value.dotted = resolveDotted(value.dotted!, indexOfCall);
@@ -331,19 +430,45 @@ class FactsBuilder implements ValueContext {
   private visitCall(node: Node, start: number, end: number): void {
     const where = this.where(start);
     if (where.inLambda) return;
-    const callee = node.childForFieldName('function');
-    const argumentsNode = node.childForFieldName('arguments');
-    if (!callee || !argumentsNode) return;
+    // Most calls have no or only simple arguments: read those from the text, not the tree.
+    const shape = this.textShortcutsOn() ? simpleCallShape(this, start, end) : undefined;
+    let calleeNode: Node | null = null;
+    let argumentsNode: Node | null = null;
+    let callee: PyDotted;
+    let calleeEnd: number;
+    let argumentsStart: number;
+    let argumentsEnd: number;
+    if (shape) {
+      calleeEnd = shape.calleeEnd;
+      argumentsStart = shape.argumentsStart;
+      argumentsEnd = end;
+      callee = this.text.slice(start, calleeEnd);
+      if (!isSimpleDotted(callee)) {
+        calleeNode = node.childForFieldName('function');
+        if (!calleeNode) return;
+        callee = dottedOf(this, calleeNode);
+      }
+    } else {
+      calleeNode = node.childForFieldName('function');
+      argumentsNode = node.childForFieldName('arguments');
+      if (!calleeNode || !argumentsNode) return;
+      callee = dottedOf(this, calleeNode);
+      calleeEnd = calleeNode.endIndex;
+      argumentsStart = argumentsNode.startIndex;
+      argumentsEnd = argumentsNode.endIndex;
+    }
     this.current = where.scope;
     const lines = this.lines;
     const event: PyCallEvent = {
       k: 'call',
-      ...this.eventBase(where, start, end),
-      callee: dottedOf(this, callee),
-      calleeRange: lines.range(start, callee.endIndex),
-      argsRange: lines.range(argumentsNode.startIndex, argumentsNode.endIndex),
-      args: [],
-      kwargs: [],
+      block: where.block,
+      range: lines.range(start, end),
+      stmt: this.statementSpan(start, end),
+      callee,
+      calleeRange: lines.range(start, calleeEnd),
+      argsRange: lines.range(argumentsStart, argumentsEnd),
+      args: shape ? shape.args : [],
+      kwargs: shape ? shape.kwargs : [],
       hasStarArgs: false,
       hasStarKwargs: false,
     };
@@ -352,9 +477,44 @@ class FactsBuilder implements ValueContext {
         event.callee = resolveDotted(event.callee, indexOfCall);
       });
     }
-    this.readArguments(event, argumentsNode);
-    this.readBinding(event, node);
+    if (argumentsNode) this.readArguments(event, argumentsNode);
+    else if (shape) {
+      for (const call of shape.calls) {
+        this.linkCall(call.value, call.node as Node);
+        this.argumentCalls.add((call.node as Node).id);
+      }
+    }
+    const bound = this.boundCalls.get(start);
+    if (bound !== undefined && bound.end === end) {
+      event.targets = bound.targets;
+      this.linkDottedList(bound.targets);
+    } else if (!this.argumentCalls.has(node.id) && this.mayBeBound(start)) this.readBinding(event, node);
     this.addEvent(where, start, end, event, node.id);
+  }
+
+  /** For simpleCallShape: the captured call spanning exactly [start, end), if any. */
+  callNodeAt(start: number, end: number): Node | undefined {
+    if (!this.ancestorsKnown) return undefined;
+    const items = this.items;
+    // Captures are sorted by start (outermost first among equal starts): binary search.
+    let low = this.itemIndex + 1;
+    let high = items.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (items[mid].start < start) low = mid + 1;
+      else high = mid;
+    }
+    const item = items[low];
+    return item !== undefined && item.start === start && item.end === end && item.name === 'call' ? item.node : undefined;
+  }
+
+  /**
+   * Whether to read calls, assignments and definitions from the text where it is simple: only
+   * when the tree has no ERROR or MISSING node (the reading trusts the grammar), and not byTreeOnly.
+   */
+  private textShortcutsOn(): boolean {
+    this.shortcutsOn ??= !this.byTreeOnly && !this.tree.rootNode.hasError;
+    return this.shortcutsOn;
   }
 
   private readArguments(event: PyCallEvent, argumentsNode: Node): void {
@@ -387,11 +547,65 @@ class FactsBuilder implements ValueContext {
     }
   }
 
+  /**
+   * Whether readBinding can find anything for the call starting at `start`: whether its parent can
+   * be an await, parentheses, a return, a with item, or an assignment, walrus or for it is the
+   * value of. Told from the token before the call, because asking the tree for a parent costs a
+   * walk down from the root, for every call. Only for trees without errors (error recovery can put
+   * a node anywhere); any character this does not know means yes.
+   */
+  private mayBeBound(start: number): boolean {
+    if (!this.textShortcutsOn()) return true;
+    const text = this.text;
+    const at = skipBlanksBack(text, start - 1);
+    if (at < 0) return false; // the file starts with the call's statement
+    const code = text.charCodeAt(at);
+    if (code === 10 || code === 13) {
+      // First on its line: the start of a statement, unless the line continues a logical line.
+      const line = this.lines.lineOf(start);
+      return this.logicalLines.startOf(line) !== line;
+    }
+    switch (code) {
+      case 61: // `=`: assignment, walrus (also keyword arguments and defaults)
+        return true;
+      case 40: // `(`: parentheses, unless it opens the arguments of a call (or parameters, bases)
+        return this.mayOpenParentheses(at);
+      case 44: // `,`: another with item
+        return this.statementStartsWithWith(at);
+    }
+    if (isAsciiWordChar(code)) {
+      const word = wordEndingAt(text, at);
+      return word === undefined || word === 'await' || word === 'return' || word === 'with' || word === 'in';
+    }
+    return code < 33 || code > 126;
+  }
+
+  /** Whether the `(` at `at` can open a parenthesized expression (not a call's arguments). */
+  private mayOpenParentheses(at: number): boolean {
+    const text = this.text;
+    const before = skipBlanksBack(text, at - 1);
+    if (before < 0) return true;
+    const code = text.charCodeAt(before);
+    if (code === 41 || code === 93) return false; // `f(x)(`, `a[i](`: a call
+    if (!isAsciiWordChar(code)) return true;
+    const word = wordEndingAt(text, before);
+    return word === undefined || PYTHON_KEYWORDS.has(word); // `name(` is a call; `return (`, `in (`... are not
+  }
+
+  /** Whether the logical line holding `at` starts with `with` or `async` (`async with`). */
+  private statementStartsWithWith(at: number): boolean {
+    const text = this.text;
+    let offset = this.lines.lineStarts[this.logicalLines.startOf(this.lines.lineOf(at))];
+    while (offset < text.length && isBlank(text.charCodeAt(offset))) offset++;
+    return startsWithWord(text, offset, 'with') || startsWithWord(text, offset, 'async');
+  }
+
   /** What happens to the call's result: bound to targets, awaited, returned, entered, iterated. */
   private readBinding(event: PyCallEvent, callNode: Node): void {
     const targets: PyDotted[] = [];
     let child = callNode;
-    let parent = callNode.parent;
+    let ancestor = this.ancestors.length - 1;
+    let parent = this.parentOf(callNode, ancestor);
     for (let hop = 0; parent && hop < MAX_BINDING_HOPS; hop++) {
       const type = parent.type;
       if (type === 'await') event.awaited = true;
@@ -405,7 +619,7 @@ class FactsBuilder implements ValueContext {
         event.returned = true;
         break;
       } else if (type === 'as_pattern') {
-        if (parent.parent?.type !== 'with_item') break;
+        if (this.parentOf(parent, this.ancestorAbove(parent, ancestor))?.type !== 'with_item') break;
         event.withItem = true;
         const alias = parent.childForFieldName('alias');
         if (alias) targets.push(...targetsOf(this, alias));
@@ -418,7 +632,8 @@ class FactsBuilder implements ValueContext {
         break;
       } else if (type !== 'parenthesized_expression') break;
       child = parent;
-      parent = parent.parent;
+      ancestor = this.ancestorAbove(child, ancestor);
+      parent = this.parentOf(child, ancestor);
     }
     if (targets.length > 0) {
       event.targets = targets;
@@ -431,9 +646,9 @@ class FactsBuilder implements ValueContext {
     const where = this.where(start);
     if (where.inLambda) return;
     if (this.mayBeChainedRight(start)) {
-      const parent = node.parent;
+      const parent = this.parentOf(node, this.ancestors.length - 1);
       if (parent?.type === 'assignment' && parent.childForFieldName('right')?.id === node.id) return;
-    }
+    } else if (this.visitSimpleAssignment(node, where, start, end)) return;
     this.current = where.scope;
     const targets: PyDotted[] = [];
     let assignment = node;
@@ -449,6 +664,52 @@ class FactsBuilder implements ValueContext {
     if (!value || value.type === 'assignment' || this.isCallValue(value)) return;
     this.linkDottedList(targets);
     this.addEvent(where, start, end, { k: 'assign', ...this.eventBase(where, start, end), targets, value: this.value(value) });
+  }
+
+  /**
+   * `name = value` (most assignments) with its target read from the text, and its value too when
+   * that is simple or a call: what visitAssignment makes of them with fewer questions to the tree.
+   * False when the assignment is not of this form (or the tree has errors, or the captures are
+   * not in tree order).
+   *
+   * For `name = call(...)` the call event carries the binding, as readBinding would find it: the
+   * call is the assignment's value, and the assignment (not chained: mayBeChainedRight said so)
+   * is a statement, where readBinding's walk up stops.
+   */
+  private visitSimpleAssignment(node: Node, where: Where, start: number, end: number): boolean {
+    if (!this.ancestorsKnown || !this.textShortcutsOn()) return false;
+    const text = this.text;
+    const targetEnd = skipWordOrDot(text, start);
+    const target = text.slice(start, targetEnd);
+    if (!isSimpleDotted(target)) return false;
+    const equals = skipInlineBlanks(text, targetEnd);
+    if (text.charCodeAt(equals) !== 61 || text.charCodeAt(equals + 1) === 61) return false; // not `x: T = v`, `x, y = v`
+    const valueStart = skipInlineBlanks(text, equals + 1);
+    // Captures in tree order: a call that is the whole value comes right after the assignment.
+    const next = this.items[this.itemIndex + 1];
+    if (next !== undefined && next.name === 'call' && next.start === valueStart && next.end === end) {
+      this.boundCalls.set(valueStart, { end, targets: [target] });
+      return true;
+    }
+    const simple = simpleArgumentAt(text, this.lines, valueStart, end);
+    let value: PyValue;
+    if (simple && simple.end === end) value = simple.value;
+    else {
+      // Any other value: only it is read from the tree (the target was read from the text).
+      const right = node.childForFieldName('right');
+      if (!right || right.type === 'assignment') return false; // a chain: visitAssignment's loop
+      if (this.isCallValue(right)) return true;
+      this.current = where.scope;
+      const targets = [target];
+      this.linkDottedList(targets);
+      this.addEvent(where, start, end, { k: 'assign', ...this.eventBase(where, start, end), targets, value: this.value(right) });
+      return true;
+    }
+    this.current = where.scope;
+    const targets = [target];
+    this.linkDottedList(targets);
+    this.addEvent(where, start, end, { k: 'assign', ...this.eventBase(where, start, end), targets, value });
+    return true;
   }
 
   private visitWalrus(node: Node, start: number, end: number): void {
@@ -569,26 +830,37 @@ class FactsBuilder implements ValueContext {
   private visitDefinition(node: Node, start: number, end: number, isClass: boolean): void {
     const where = this.where(start);
     if (where.inLambda) return;
-    const nameNode = node.childForFieldName('name');
+    let nameStart: number;
+    let nameEnd: number;
+    const nameInText = this.definitionNameStart(start, isClass);
+    if (nameInText !== undefined) {
+      nameStart = nameInText;
+      nameEnd = skipAsciiWord(this.text, nameStart);
+    } else {
+      const nameNode = node.childForFieldName('name');
+      if (!nameNode) return;
+      nameStart = nameNode.startIndex;
+      nameEnd = nameNode.endIndex;
+    }
     const body = node.childForFieldName('body');
-    if (!nameNode || !body) return;
+    if (!body) return;
     this.current = where.scope;
     const enclosing = where.scope.scope;
     const enclosingIndex = where.scope.index;
-    const name = nodeText(this, nameNode);
+    const name = this.text.slice(nameStart, nameEnd);
     const qualname = enclosing.kind === 'module' ? name : enclosing.qualname + '.' + name;
     const scopeIndex = this.builds.length;
-    const decorated = node.parent?.type === 'decorated_definition' ? node.parent : null;
+    const decorated = this.decoratedDefinitionOf(node);
     const scope: PyScope = {
       qualname,
       kind: isClass ? 'class' : 'function',
       parent: enclosingIndex,
       isAsync: !isClass && this.text.startsWith('async', start),
-      params: isClass ? [] : this.parameterNames(node),
+      params: isClass ? [] : this.parameterNames(node, nameInText === undefined ? undefined : nameEnd),
       decorators: decorated ? this.decorators(decorated) : [],
       globals: [],
       range: this.lines.range(start, end),
-      nameRange: this.lines.range(nameNode.startIndex, nameNode.endIndex),
+      nameRange: this.lines.range(nameStart, nameEnd),
       blocks: [],
       events: [],
     };
@@ -607,16 +879,51 @@ class FactsBuilder implements ValueContext {
     this.stack.push({ kind: 'scope', activeFrom: body.startIndex, end: Math.max(body.endIndex, end), scope: scopeIndex });
   }
 
-  private parameterNames(definition: Node): string[] {
+  /**
+   * Where the name of the definition starting at `start` starts, read from the text when it is
+   * written simply: `def name`, `async def name`, `class name`, one space before an ASCII name.
+   * Undefined otherwise (ask the tree). Only for trees without errors.
+   */
+  private definitionNameStart(start: number, isClass: boolean): number | undefined {
+    if (!this.textShortcutsOn()) return undefined;
+    const text = this.text;
+    let at = start;
+    if (!isClass && startsWithWord(text, at, 'async') && text.charCodeAt(at + 5) === 32) at += 6;
+    const keyword = isClass ? 'class' : 'def';
+    if (!startsWithWord(text, at, keyword) || text.charCodeAt(at + keyword.length) !== 32) return undefined;
+    const nameStart = at + keyword.length + 1;
+    const first = text.charCodeAt(nameStart);
+    if (!isAsciiWordChar(first) || (first >= 48 && first <= 57)) return undefined;
+    return text.charCodeAt(skipAsciiWord(text, nameStart)) > 127 ? undefined : nameStart;
+  }
+
+  /**
+   * The decorated_definition holding the definition, if any. With captures in tree order and no
+   * errors in the tree, that is the innermost capture around it when it is one: a decorator is an
+   * expression, so no definition is inside one. (Unless the definition is a root of the search:
+   * then its parent was not searched.)
+   */
+  private decoratedDefinitionOf(definition: Node): Node | null {
+    const ancestors = this.ancestors;
+    if (this.ancestorsKnown && this.textShortcutsOn() && !this.rootIds.has(definition.id)) {
+      const innermost = ancestors[ancestors.length - 1];
+      return innermost !== undefined && innermost.name === 'decorated' ? innermost.node : null;
+    }
+    const parent = this.parentOf(definition, ancestors.length - 1);
+    return parent?.type === 'decorated_definition' ? parent : null;
+  }
+
+  /** `nameEnd`: where the definition's name ends, when definitionNameStart read it from the text. */
+  private parameterNames(definition: Node, nameEnd: number | undefined): string[] {
+    if (nameEnd !== undefined) {
+      // `def name(` on one line: the parameters from the text, when it is plain (see parameterSources).
+      const open = skipInlineBlanks(this.text, nameEnd);
+      const sources = this.text.charCodeAt(open) === 40 ? parameterSources(this.text, open) : undefined;
+      if (sources) return namesOfParameters(sources);
+    }
     const parameters = definition.childForFieldName('parameters');
     if (!parameters) return [];
-    const names: string[] = [];
-    for (const parameter of codeChildren(this, parameters)) {
-      // `a`, `b=1`, `c: int = 2`, `*args`, `**kw` all start with their name (after the stars).
-      const match = /^\*{0,2}\s*([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)/u.exec(nodeText(this, parameter));
-      if (match) names.push(match[1]);
-    }
-    return names;
+    return namesOfParameters(codeChildren(this, parameters).map((parameter) => nodeText(this, parameter)));
   }
 
   private decorators(decorated: Node): string[] {
@@ -649,7 +956,10 @@ class FactsBuilder implements ValueContext {
   private pushBlock(where: Where, block: Omit<PyBlock, 'parent' | 'range'>, rangeStart: number, rangeEnd: number, container: Partial<Container> = {}): number {
     const blocks = where.scope.scope.blocks;
     const index = blocks.length;
-    blocks.push({ ...stripUndefined(block), parent: where.block, range: this.lines.range(rangeStart, rangeEnd) });
+    const entry = definedFields(block) as PyBlock;
+    entry.parent = where.block;
+    entry.range = this.lines.range(rangeStart, rangeEnd);
+    blocks.push(entry);
     this.stack.push({ kind: 'block', activeFrom: rangeStart, end: rangeEnd, block: index, ...container });
     return index;
   }
@@ -658,30 +968,26 @@ class FactsBuilder implements ValueContext {
     const { node, start, end } = item;
     const where = this.where(start);
     if (where.inLambda) return;
-    const testOf = (field: string): string | undefined => {
-      const child = node.childForFieldName(field);
-      return child ? cut(nodeText(this, child)) : undefined;
-    };
-    const body = (field = 'body'): Node | null => node.childForFieldName(field);
     switch (item.name) {
       case 'if': {
-        const consequence = body('consequence');
+        const consequence = node.childForFieldName('consequence');
         if (!consequence) return;
-        const test = testOf('condition') ?? '';
+        const test = this.fieldText(node, 'condition') ?? '';
         const index = where.scope.scope.blocks.length;
         this.pushBlock(where, { kind: 'if', test, chain: index }, consequence.startIndex, consequence.endIndex);
         this.ifChains.set(node.id, { chain: index, lastTest: test });
         return;
       }
       case 'elif': {
-        const chain = node.parent ? this.ifChains.get(node.parent.id) : undefined;
-        const test = testOf('condition') ?? '';
+        const parent = this.parentOf(node, this.ancestors.length - 1);
+        const chain = parent ? this.ifChains.get(parent.id) : undefined;
+        const test = this.fieldText(node, 'condition') ?? '';
         this.pushBlock(where, { kind: 'if', test, chain: chain?.chain }, start, end);
         if (chain) chain.lastTest = test;
         return;
       }
       case 'else': {
-        const parent = node.parent;
+        const parent = this.parentOf(node, this.ancestors.length - 1);
         const parentType = parent?.type;
         if (parentType === 'if_statement') {
           const chain = this.ifChains.get(parent!.id);
@@ -692,19 +998,19 @@ class FactsBuilder implements ValueContext {
         return;
       }
       case 'for': {
-        const loopBody = body();
+        const loopBody = node.childForFieldName('body');
         if (!loopBody) return;
-        this.pushBlock(where, { kind: 'for', test: testOf('right'), target: testOf('left') }, loopBody.startIndex, loopBody.endIndex);
+        this.pushBlock(where, { kind: 'for', test: this.fieldText(node, 'right'), target: this.fieldText(node, 'left') }, loopBody.startIndex, loopBody.endIndex);
         return;
       }
       case 'while': {
-        const loopBody = body();
+        const loopBody = node.childForFieldName('body');
         if (!loopBody) return;
-        this.pushBlock(where, { kind: 'while', test: testOf('condition') }, loopBody.startIndex, loopBody.endIndex);
+        this.pushBlock(where, { kind: 'while', test: this.fieldText(node, 'condition') }, loopBody.startIndex, loopBody.endIndex);
         return;
       }
       case 'try': {
-        const tryBody = body();
+        const tryBody = node.childForFieldName('body');
         if (tryBody) this.pushBlock(where, { kind: 'try' }, tryBody.startIndex, tryBody.endIndex);
         return;
       }
@@ -713,13 +1019,13 @@ class FactsBuilder implements ValueContext {
         this.pushBlock(where, { kind: item.name }, start, end);
         return;
       case 'with': {
-        const withBody = body();
+        const withBody = node.childForFieldName('body');
         if (!withBody) return;
         this.pushBlock(where, { kind: 'with', target: this.withTargets(node) }, withBody.startIndex, withBody.endIndex);
         return;
       }
       case 'case': {
-        const consequence = body('consequence');
+        const consequence = node.childForFieldName('consequence');
         const patternEnd = consequence ? consequence.startIndex : end;
         const test = cut(this.text.slice(start, patternEnd).replace(/^case\b/, '').replace(/:\s*$/, '').trim());
         this.pushBlock(where, { kind: 'case', test }, start, end);
@@ -737,6 +1043,12 @@ class FactsBuilder implements ValueContext {
         return;
       }
     }
+  }
+
+  /** The source of a field of `node`, cut to 200 characters; undefined when it has none. */
+  private fieldText(node: Node, field: string): string | undefined {
+    const child = node.childForFieldName(field);
+    return child ? cut(nodeText(this, child)) : undefined;
   }
 
   private withTargets(withStatement: Node): string | undefined {
@@ -823,9 +1135,64 @@ class FactsBuilder implements ValueContext {
   }
 }
 
-function stripUndefined<T extends object>(value: T): T {
-  const result = { ...value };
-  for (const key of Object.keys(result) as (keyof T)[]) if (result[key] === undefined) delete result[key];
+const PARAMETER_NAME = /^\*{0,2}\s*([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)/u;
+
+/** The names of parameters given their sources: `a`, `b=1`, `c: int = 2`, `*args`, `**kw` all start with their name (after the stars). */
+function namesOfParameters(sources: readonly string[]): string[] {
+  const names: string[] = [];
+  for (const source of sources) {
+    const match = PARAMETER_NAME.exec(source);
+    if (match) names.push(match[1]);
+  }
+  return names;
+}
+
+/** Python's keywords and soft keywords, and Python 2's statements tree-sitter-python still parses. */
+const PYTHON_KEYWORDS = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else',
+  'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise',
+  'return', 'try', 'while', 'with', 'yield', 'match', 'case', 'type', '_', 'print', 'exec',
+]);
+
+/** Space, tab, form feed: the blanks Python allows between tokens on a line. */
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9 || code === 12;
+}
+
+function isAsciiWordChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+}
+
+/** The offset of the last non-blank character at or before `at` (-1 when there is none). */
+function skipBlanksBack(text: string, at: number): number {
+  while (at >= 0 && isBlank(text.charCodeAt(at))) at--;
+  return at;
+}
+
+/** The end of the run of ASCII word characters starting at `at`. */
+function skipAsciiWord(text: string, at: number): number {
+  while (isAsciiWordChar(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/** The ASCII word ending at `end` (inclusive); undefined when a non-ASCII character continues it. */
+function wordEndingAt(text: string, end: number): string | undefined {
+  let start = end;
+  while (start > 0 && isAsciiWordChar(text.charCodeAt(start - 1))) start--;
+  if (start > 0 && text.charCodeAt(start - 1) > 127) return undefined;
+  return text.slice(start, end + 1);
+}
+
+function startsWithWord(text: string, offset: number, word: string): boolean {
+  if (!text.startsWith(word, offset)) return false;
+  const next = text.charCodeAt(offset + word.length);
+  return !isAsciiWordChar(next) && !(next > 127);
+}
+
+/** A copy of `value` without its undefined fields (built up, not deleted from: deleting is slow). */
+function definedFields<T extends object>(value: T): T {
+  const result = {} as T;
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] !== undefined) result[key] = value[key];
   return result;
 }
 
@@ -865,6 +1232,20 @@ export function emptyFacts(text: string): PyFacts {
 export function extractFacts(tree: Tree, text: string): PyFacts {
   try {
     return new FactsBuilder(tree, text).build();
+  } catch {
+    return emptyFacts(text);
+  }
+}
+
+/**
+ * The same facts as extractFacts, read from the tree alone: the compiled query rather than
+ * descendantsOfType, node.parent rather than a descent from a captured ancestor, no reading of
+ * calls, assignments and definitions from the text. Slower; the reference tests hold the fast path
+ * to. Never throws.
+ */
+export function extractFactsByTree(tree: Tree, text: string): PyFacts {
+  try {
+    return new FactsBuilder(tree, text, undefined, undefined, true).build();
   } catch {
     return emptyFacts(text);
   }

@@ -15,12 +15,17 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code === 10) starts.push(i + 1);
-      else if (code === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
+    if (!text.includes('\r')) {
+      // The usual case: indexOf finds line breaks much faster than a loop over every character.
+      for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 10) starts.push(i + 1);
+        else if (code === 13) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        }
       }
     }
     this.lineStarts = starts;
@@ -106,7 +111,11 @@ export function cut(text: string, max = 200): string {
   return text.length > max ? text.slice(0, max) : text;
 }
 
-const STRING_PREFIX = /^([rRbBuUfFtT]{0,2})('''|"""|'|")/;
+/** The letters of a string prefix, in either case: r, b, u, f, t. */
+function isStringPrefixLetter(code: number): boolean {
+  const letter = code | 32;
+  return letter === 114 || letter === 98 || letter === 117 || letter === 102 || letter === 116;
+}
 
 export interface StringLiteral {
   /** f-strings (and t-strings) are not literals: they interpolate. */
@@ -132,15 +141,26 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 
 /** Decodes one Python string literal token (`'a'`, `r"x"`, `"""doc"""`, `f"{x}"`). */
 export function parseStringLiteral(token: string): StringLiteral | undefined {
-  const match = STRING_PREFIX.exec(token);
-  if (!match) return undefined;
-  const prefix = match[1].toLowerCase();
-  const quote = match[2];
-  if (prefix.includes('f') || prefix.includes('t')) return { interpolated: true };
-  const bodyStart = match[0].length;
+  // /^([rRbBuUfFtT]{0,2})('''|"""|'|")/ by hand (this runs for every string argument): up to two
+  // prefix letters (backtracking into them cannot help: a letter is never a quote), then the quote.
+  let prefixLength = 0;
+  while (prefixLength < 2 && isStringPrefixLetter(token.charCodeAt(prefixLength))) prefixLength++;
+  const quoteCode = token.charCodeAt(prefixLength);
+  if (quoteCode !== 34 && quoteCode !== 39) return undefined;
+  let interpolated = false;
+  let raw = false;
+  for (let i = 0; i < prefixLength; i++) {
+    const letter = token.charCodeAt(i) | 32; // lower case
+    if (letter === 102 || letter === 116) interpolated = true; // f, t
+    else if (letter === 114) raw = true; // r
+  }
+  if (interpolated) return { interpolated: true };
+  const isTriple = token.charCodeAt(prefixLength + 1) === quoteCode && token.charCodeAt(prefixLength + 2) === quoteCode;
+  const quote = token.slice(prefixLength, prefixLength + (isTriple ? 3 : 1));
+  const bodyStart = prefixLength + quote.length;
   const bodyEnd = token.endsWith(quote) && token.length >= bodyStart + quote.length ? token.length - quote.length : token.length;
   const body = token.slice(bodyStart, bodyEnd);
-  if (prefix.includes('r') || !body.includes('\\')) return { interpolated: false, value: body };
+  if (raw || !body.includes('\\')) return { interpolated: false, value: body };
   let value = '';
   for (let i = 0; i < body.length; i++) {
     const char = body[i];
@@ -157,6 +177,10 @@ export function parseStringLiteral(token: string): StringLiteral | undefined {
   return { interpolated: false, value };
 }
 
+/** ASCII characters LogicalLines can skip outside strings: all but line breaks, quotes, `#`, brackets, `\\`. */
+const PLAIN_CHARS = new Uint8Array(128).fill(1);
+for (const char of '\n\r"\'#()[]{}\\') PLAIN_CHARS[char.charCodeAt(0)] = 0;
+
 /**
  * Python logical lines: a statement can span several physical lines (open brackets, a trailing
  * backslash, a triple-quoted string). For each physical line, the first and last physical line of
@@ -169,33 +193,38 @@ export class LogicalLines {
 
   constructor(lines: LineIndex) {
     const text = lines.text;
+    const length = text.length;
     const count = lines.lineCount;
-    this.first = new Int32Array(count);
-    this.last = new Int32Array(count);
+    const first = new Int32Array(count);
+    const last = new Int32Array(count);
+    this.first = first;
+    this.last = last;
     let depth = 0;
     let quote = 0; // 0 outside strings, else the quote char code
     let triple = false;
     let line = 0;
     let logicalStart = 0;
-    let continued = false; // backslash at the end of the physical line
-    const endLine = (nextContinues: boolean): void => {
-      this.first[line] = logicalStart;
-      if (!nextContinues) {
-        for (let l = logicalStart; l <= line; l++) this.last[l] = line;
-        logicalStart = line + 1;
+    let continued = false; // backslash at the end of the physical line (only read at that line break)
+    for (let i = 0; i < length; i++) {
+      let code = text.charCodeAt(i);
+      if (quote === 0) {
+        // Most characters change nothing: skip them in a tight loop.
+        while (code < 128 && PLAIN_CHARS[code] === 1 && ++i < length) code = text.charCodeAt(i);
+        if (i === length) break;
       }
-      line++;
-    };
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
       if (code === 10 || code === 13) {
         if (code === 13 && text.charCodeAt(i + 1) === 10) i++;
         if (quote !== 0 && !triple && !continued) quote = 0; // an unterminated one-line string ends here
-        endLine(depth > 0 || continued || quote !== 0);
+        const nextContinues = depth > 0 || continued || quote !== 0;
+        first[line] = logicalStart;
+        if (!nextContinues) {
+          for (let l = logicalStart; l <= line; l++) last[l] = line;
+          logicalStart = line + 1;
+        }
+        line++;
         continued = false;
         continue;
       }
-      continued = false;
       if (quote !== 0) {
         if (code === 92) {
           // backslash: skips the next char, unless it is a line break (handled as continuation)
@@ -221,7 +250,7 @@ export class LogicalLines {
         case 35: {
           // comment: to the end of the line
           let j = i + 1;
-          while (j < text.length && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
+          while (j < length && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
           i = j - 1;
           break;
         }
@@ -242,7 +271,12 @@ export class LogicalLines {
         }
       }
     }
-    while (line < count) endLine(false);
+    while (line < count) {
+      first[line] = logicalStart;
+      for (let l = logicalStart; l <= line; l++) last[l] = line;
+      logicalStart = line + 1;
+      line++;
+    }
   }
 
   /** First physical line of the logical line holding `line`. */
