@@ -6,12 +6,12 @@
 import { createHash } from 'node:crypto';
 import { PackedFactsCache, type FactsPackFormat } from '../extraction/facts-cache';
 import { PY_FACTS_VERSION, type PyFacts } from './facts';
-import { PY_FACTS_CODEC } from './facts-codec';
+import { FACTS_ENCODING, PY_FACTS_CODEC } from './facts-codec';
 import { PYTHON_GRAMMAR_VERSION } from './parser';
 
 const PACK_PREFIX = 'python-facts-';
-/** Version of the pack's encoding (facts-codec.ts): part of the name, like the facts version. */
-const PACK_ENCODING = 'packed1';
+/** Version of the pack's encoding (facts-format.ts): part of the name, like the facts version. */
+const PACK_ENCODING = FACTS_ENCODING;
 
 const PYTHON_PACK: FactsPackFormat<PyFacts> = {
   prefix: PACK_PREFIX,
