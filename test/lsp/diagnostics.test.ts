@@ -92,4 +92,18 @@ describe('DiagnosticsPublisher', () => {
     publisher.publish(analysis(), (uri) => versions.get(uri));
     assert.deepEqual(sent, [['file:///open.py', ['x'], 2]], 'a new version is published though its diagnostics did not change');
   });
+
+  it('treats the same array as the same diagnostics, and still sends a cleared or changed file', () => {
+    const { sent, publisher } = recorder();
+    const kept = [diagnostic('x')];
+    publisher.publish(new Map([['file:///a.py', kept], ['file:///b.py', [diagnostic('y')]]]));
+    sent.length = 0;
+    publisher.publish(new Map([['file:///a.py', kept], ['file:///b.py', [diagnostic('y')]]]));
+    assert.deepEqual(sent, []);
+    publisher.publish(new Map([['file:///a.py', []], ['file:///b.py', [diagnostic('z')]]]));
+    assert.deepEqual(sent, [['file:///a.py', []], ['file:///b.py', ['z']]]);
+    sent.length = 0;
+    publisher.publish(new Map([['file:///a.py', kept], ['file:///b.py', [diagnostic('z')]]]));
+    assert.deepEqual(sent, [['file:///a.py', ['x']]], 'the array sent before the file was cleared is new again');
+  });
 });

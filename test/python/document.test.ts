@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { PythonDocument } from '../../server/src/python/document';
 import { extractFactsFromText } from '../../server/src/python/extract';
-import { initPython } from '../../server/src/python/parser';
+import type { Node } from 'web-tree-sitter';
+import { initPython, newPythonParser } from '../../server/src/python/parser';
+import { LineIndex, textForParser } from '../../server/src/python/source-text';
 import { summary } from './helpers';
 
 before(() => initPython());
@@ -35,6 +37,42 @@ describe('PythonDocument', () => {
     document.update([{ text: 'import sys\n' }]);
     assert.deepEqual(summary(document.facts.scopes[0].events), ['import sys']);
     document.dispose();
+  });
+
+  it('edits its tree at the right points: after random edits, every node where a fresh parse puts it (LF, CRLF, lone CR)', () => {
+    const parser = newPythonParser();
+    const shape = (node: Node): string[] => {
+      const out: string[] = [];
+      const cursor = node.walk();
+      for (let more = true; more; ) {
+        const n = cursor.currentNode;
+        out.push(`${n.type} ${n.startIndex}-${n.endIndex} ${n.startPosition.row}:${n.startPosition.column}-${n.endPosition.row}:${n.endPosition.column}`);
+        if (cursor.gotoFirstChild()) continue;
+        while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) { more = false; break; }
+      }
+      return out;
+    };
+    const inserts = ['x', '\n', '\r\n', '\r', 'é\n  ', 'f(\r\n  1)\n', '😀', ''];
+    for (const [seed, eol] of [[1, '\n'], [2, '\r\n'], [3, '\r']] as const) {
+      let text = SOURCE.replaceAll('\n', eol);
+      const document = new PythonDocument(text);
+      let state = seed;
+      const next = (n: number): number => (state = (state * 1103515245 + 12345) % 2147483648) % n;
+      for (let i = 0; i < 60; i++) {
+        let start = next(text.length + 1);
+        if (text.charCodeAt(start - 1) === 13 && text.charCodeAt(start) === 10) start++; // not inside a CRLF: LSP cannot say it
+        const end = Math.min(text.length, start + (next(3) === 0 ? next(4) : 0));
+        const endOutside = text.charCodeAt(end - 1) === 13 && text.charCodeAt(end) === 10 ? end + 1 : end;
+        const inserted = inserts[next(inserts.length)];
+        document.update([{ range: new LineIndex(text).range(start, endOutside), text: inserted }]);
+        text = text.slice(0, start) + inserted + text.slice(endOutside);
+        assert.equal(document.text, text);
+        const fresh = parser.parse(textForParser(text))!;
+        assert.deepEqual(shape(document.syntaxTree!.rootNode), shape(fresh.rootNode), `eol ${JSON.stringify(eol)}, edit ${i}`);
+        fresh.delete();
+      }
+      document.dispose();
+    }
   });
 
   it('survives edits that break and then repair the syntax', async () => {

@@ -52,7 +52,7 @@ interface TextEdit {
 }
 
 /** A random edit: half of them typing inside a word (the text stays valid), the rest anything. */
-function randomEdit(text: string, next: () => number): TextEdit {
+function randomEdit(text: string, next: () => number, snippets = SNIPPETS): TextEdit {
   const at = Math.floor(next() * (text.length + 1));
   const kind = next();
   if (kind < 0.5) {
@@ -62,19 +62,23 @@ function randomEdit(text: string, next: () => number): TextEdit {
     const offset = match ? match.index + 1 : at;
     return { start: offset, end: offset, text: 'z' };
   }
-  if (kind < 0.75) return { start: at, end: at, text: SNIPPETS[Math.floor(next() * SNIPPETS.length)] };
+  if (kind < 0.75) return { start: at, end: at, text: snippets[Math.floor(next() * snippets.length)] };
   if (kind < 0.9) return { start: at, end: Math.min(text.length, at + 1 + Math.floor(next() * 20)), text: '' };
   const from = Math.floor(next() * text.length);
   return { start: at, end: at, text: text.slice(from, from + Math.floor(next() * 200)) }; // paste
 }
 
-async function assertEditsKeepFacts(source: string, seed: number, edits: number): Promise<void> {
+async function assertEditsKeepFacts(source: string, seed: number, edits: number, snippets = SNIPPETS): Promise<void> {
   const next = random(seed);
   const document = new PythonDocument(source);
   let text = source;
   assert.deepEqual(document.facts, await extractFactsFromText(text));
   for (let i = 0; i < edits; i++) {
-    const edit = randomEdit(text, next);
+    const edit = randomEdit(text, next, snippets);
+    // An LSP position cannot point between the `\r` and `\n` of a line break: move past it.
+    const outsideCrlf = (offset: number): number => (text.charCodeAt(offset - 1) === 13 && text.charCodeAt(offset) === 10 ? offset + 1 : offset);
+    edit.start = outsideCrlf(edit.start);
+    edit.end = Math.max(edit.start, outsideCrlf(edit.end));
     const lines = new LineIndex(text);
     document.update([{ range: lines.range(edit.start, edit.end), text: edit.text }]);
     text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
@@ -99,6 +103,11 @@ describe('incremental facts of an open document', () => {
       .map((line) => (line === '' ? line : '    ' + line))
       .join('\n');
     await assertEditsKeepFacts(`import os\n\n\n@decorate(a())\nclass Big(Base, metaclass=meta()):\n    """Doc."""\n${body}\n\n\ndef after():\n    os.fork()\n`, 2, 100);
+  });
+
+  it('equal fresh facts after random edits of a CRLF module, typing CRLF, lone CR and LF (seeded)', async () => {
+    const crlf = fixtureSources().slice(90, 150).join('\n').replace(/\r?\n/g, '\r\n');
+    await assertEditsKeepFacts(crlf, 3, 100, [...SNIPPETS, '\r\n', '\r', 'a\r\n    b()\r\n', 'é\n', '😀']);
   });
 
   it('reuses the facts of statements an edit did not touch and renumbers those after it', () => {

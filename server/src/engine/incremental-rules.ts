@@ -74,6 +74,8 @@ interface RuleState {
 interface ProgramState {
   /** The program's change mark when the analysis that produced this state started. */
   mark: number;
+  /** The files checked then, in path order. */
+  files: string[];
   inputs: unknown;
   rules: Map<string, RuleState>;
 }
@@ -96,6 +98,7 @@ export async function runIncrementalRules<Context, Inputs>(
   const sameInputs = previous !== undefined && language.sameInputs(previous.inputs as Inputs, inputs);
   const changed = sameInputs ? program.changedSince(previous.mark) : 'all';
   const files = program.files();
+  const sameFiles = previous !== undefined && sameList(previous.files, files);
   const rules = new Map<string, RuleState>();
   const slicer = new Slicer(options);
 
@@ -110,12 +113,18 @@ export async function runIncrementalRules<Context, Inputs>(
       continue;
     }
     const checker = checkers.incremental;
-    const state = await runIncremental(checker, severity, previous?.rules.get(rule.meta.id), changed, program, context, files, slicer);
+    const state = await runIncremental(checker, severity, previous?.rules.get(rule.meta.id), changed, program, context, files, sameFiles, slicer);
     rules.set(rule.meta.id, state);
     for (const [file, findings] of state.byFile) if (findings.length > 0) byFile.get(file)?.push(...findings);
     for (const finding of checker.checkProgram?.(context) ?? []) byFile.get(finding.file)?.push({ ...finding, severity });
   }
-  states.set(program, { mark, inputs, rules });
+  states.set(program, { mark, files, inputs, rules });
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 async function runIncremental<Context>(
@@ -126,11 +135,21 @@ async function runIncremental<Context>(
   program: TrackedProgram,
   context: Context,
   files: string[],
+  sameFiles: boolean,
   slicer: Slicer,
 ): Promise<RuleState> {
   // Outside any file's tracking: what it reads is workspace-wide, summed up in its text.
   const sharedInputs = checker.sharedInputs?.(context) ?? '';
   const reusable = changed !== 'all' && previous?.severity === severity && previous.sharedInputs === sharedInputs ? previous : undefined;
+  if (reusable && sameFiles) {
+    // The usual analysis after an edit: a few files to check again among thousands. The previous
+    // state is not kept, so its map is updated in place rather than copied.
+    const state: RuleState = { severity, sharedInputs, byFile: reusable.byFile, wholeProgram: new Set() };
+    for (const file of [...new Set([...(changed as Set<string>), ...reusable.wholeProgram])].sort()) {
+      if (state.byFile.has(file)) await checkFile(checker, severity, state, program, context, file, slicer);
+    }
+    return state;
+  }
   const state: RuleState = { severity, sharedInputs, byFile: new Map(), wholeProgram: new Set() };
   for (const file of files) {
     const kept = reusable && !(changed as Set<string>).has(file) && !reusable.wholeProgram.has(file) ? reusable.byFile.get(file) : undefined;
@@ -138,12 +157,25 @@ async function runIncremental<Context>(
       state.byFile.set(file, kept);
       continue;
     }
-    await slicer.maybeYield();
-    const found = program.track(file, () => checker.checkFile(context, file));
-    state.byFile.set(file, found.length === 0 ? NONE : found.map((finding) => ({ ...finding, severity })));
-    if (checker.readsWholeProgram?.(found)) state.wholeProgram.add(file);
+    await checkFile(checker, severity, state, program, context, file, slicer);
   }
   return state;
+}
+
+/** Checks one file and files its findings (severity applied) into the state. */
+async function checkFile<Context>(
+  checker: IncrementalChecker<Context>,
+  severity: Finding['severity'],
+  state: RuleState,
+  program: TrackedProgram,
+  context: Context,
+  file: string,
+  slicer: Slicer,
+): Promise<void> {
+  await slicer.maybeYield();
+  const found = program.track(file, () => checker.checkFile(context, file));
+  state.byFile.set(file, found.length === 0 ? NONE : found.map((finding) => ({ ...finding, severity })));
+  if (checker.readsWholeProgram?.(found)) state.wholeProgram.add(file);
 }
 
 /** Shared empty result, so the many files without findings cost one map entry each. */

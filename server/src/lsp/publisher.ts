@@ -16,6 +16,8 @@ export class DiagnosticsPublisher {
   private readonly published = new Map<string, string>();
   /** Open-document version last published per URI. */
   private readonly publishedVersions = new Map<string, number>();
+  /** The array last sent per URI in `published`: the same array again is the same diagnostics. */
+  private readonly publishedArrays = new Map<string, Diagnostic[]>();
 
   constructor(private readonly send: SendDiagnostics) {}
 
@@ -26,12 +28,22 @@ export class DiagnosticsPublisher {
   publish(next: Map<string, Diagnostic[]>, versionOf: VersionOf = () => undefined): string[] {
     const sent: string[] = [];
     for (const [uri, diagnostics] of next) {
-      const serialised = diagnostics.length === 0 ? undefined : JSON.stringify(diagnostics);
       const version = versionOf(uri);
       const versionPublished = version === undefined || this.publishedVersions.get(uri) === version;
-      if (this.published.get(uri) === serialised && versionPublished) continue;
-      if (serialised === undefined) this.published.delete(uri);
-      else this.published.set(uri, serialised);
+      // Callers reuse the array of a file whose diagnostics did not change: no need to serialise it.
+      if (versionPublished && diagnostics.length > 0 && this.publishedArrays.get(uri) === diagnostics) continue;
+      const serialised = diagnostics.length === 0 ? undefined : JSON.stringify(diagnostics);
+      if (this.published.get(uri) === serialised && versionPublished) {
+        if (serialised !== undefined) this.publishedArrays.set(uri, diagnostics);
+        continue;
+      }
+      if (serialised === undefined) {
+        this.published.delete(uri);
+        this.publishedArrays.delete(uri);
+      } else {
+        this.published.set(uri, serialised);
+        this.publishedArrays.set(uri, diagnostics);
+      }
       if (version === undefined) this.publishedVersions.delete(uri);
       else this.publishedVersions.set(uri, version);
       this.send(uri, diagnostics, version);
@@ -40,6 +52,7 @@ export class DiagnosticsPublisher {
     for (const uri of [...this.published.keys()]) {
       if (next.has(uri)) continue;
       this.published.delete(uri);
+      this.publishedArrays.delete(uri);
       this.publishedVersions.delete(uri);
       this.send(uri, []);
       sent.push(uri);

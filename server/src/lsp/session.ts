@@ -39,6 +39,8 @@ export const RESCAN_COMMAND = 'forkguard.rescan';
 
 /** Selects the typed overload of showXMessage that returns the request's promise (it is one either way). */
 const NO_BUTTONS: MessageActionItem[] = [];
+/** The diagnostics of every file without findings (never modified). */
+const NO_DIAGNOSTICS: Diagnostic[] = [];
 
 /** More changed files than this in one batch (a branch switch): re-scan instead of refreshing each. */
 const RESCAN_THRESHOLD = 50;
@@ -98,6 +100,7 @@ export class ForkGuardSession {
   private warmingUp = false;
   /** Versions of the documents open in the editor, by URI (for versioned workspace edits). */
   private readonly openVersions = new Map<string, number>();
+  private readonly diagnosticsByFindings = new WeakMap<Finding[], Diagnostic[]>();
   /** Document events applied in order (closing reads the disk, so it is async). */
   private documentOps: Promise<void> = Promise.resolve();
   private readonly startupDone: Promise<void>;
@@ -364,19 +367,33 @@ export class ForkGuardSession {
     this.lastFindings = result.findings;
     this.counts = countFindings(result.findings);
     const diagnostics = new Map<string, Diagnostic[]>();
-    for (const [file, findings] of result.findings) {
-      diagnostics.set(fileToUri(file), findings.map((finding) => findingToDiagnostic(finding, this.engine.ruleDocsUrl)));
-    }
+    for (const [file, findings] of result.findings) diagnostics.set(fileToUri(file), this.diagnosticsOf(findings));
     for (const [uri, noticeList] of noticeDiagnostics(result.notices)) {
       diagnostics.set(uri, [...(diagnostics.get(uri) ?? []), ...noticeList]);
     }
     this.notices.report(result.notices);
     // Open documents get every analysed version published (the version the engine analysed).
     this.publisher.publish(diagnostics, (uri) => {
-      const file = uriToFile(uri);
+      // Asked for every file of the workspace: only a document the client opened has a version.
+      const file = this.openVersions.has(uri) ? uriToFile(uri) : undefined;
       return file === undefined ? undefined : this.workspace?.documentVersion(file);
     });
     this.sendStatus();
+  }
+
+  /**
+   * The diagnostics of a file's findings. An analysis returns the same findings array for a file
+   * whose findings did not change (engine/file-findings.ts): its diagnostics are reused, so an edit
+   * converts only the findings that changed.
+   */
+  private diagnosticsOf(findings: Finding[]): Diagnostic[] {
+    if (findings.length === 0) return NO_DIAGNOSTICS;
+    let diagnostics = this.diagnosticsByFindings.get(findings);
+    if (!diagnostics) {
+      diagnostics = findings.map((finding) => findingToDiagnostic(finding, this.engine.ruleDocsUrl));
+      this.diagnosticsByFindings.set(findings, diagnostics);
+    }
+    return diagnostics;
   }
 
   private sendStatus(): void {

@@ -23,8 +23,27 @@ function parser(): Parser {
   return documentParser;
 }
 
-/** The tree-sitter point of an offset in the parser's text (textForParser): rows at `\n` and at a lone `\r`. */
-function treePoint(text: string, offset: number): Point {
+/**
+ * The tree-sitter point of an offset in the parser's text (textForParser): rows at `\n` and at a
+ * lone `\r`, which are LSP's lines (`\r\n` is one break for both), so the point is the offset's LSP position.
+ */
+function treePoint(lines: LineIndex, offset: number): Point {
+  const { line, character } = lines.position(offset);
+  return { row: line, column: character };
+}
+
+/** The point after `inserted`, written at `start` (whose point is `startPoint`) in `newText`. */
+function pointAfterInsert(newText: string, start: number, startPoint: Point, inserted: string): Point {
+  if (inserted.includes('\r')) return treePointByScan(newText, start + inserted.length); // may join a `\r\n`: count in the text
+  const lastBreak = inserted.lastIndexOf('\n');
+  if (lastBreak === -1) return { row: startPoint.row, column: startPoint.column + inserted.length };
+  let breaks = 0;
+  for (let at = inserted.indexOf('\n'); at !== -1; at = inserted.indexOf('\n', at + 1)) breaks++;
+  return { row: startPoint.row + breaks, column: inserted.length - lastBreak - 1 };
+}
+
+/** treePoint counted in the text itself. */
+function treePointByScan(text: string, offset: number): Point {
   let row = 0;
   let lineStart = 0;
   if (!text.includes('\r')) {
@@ -56,6 +75,8 @@ export class PythonDocument {
   private currentText: string;
   private tree: Tree | null;
   private cachedFacts: PyFacts | undefined;
+  /** Line starts of currentText: made for its extraction, used again by the next edit. */
+  private lines: LineIndex | undefined;
   /** Re-extracts only the top-level statements an edit changed. */
   private readonly extractor = new ChunkedFactsExtractor();
   private readonly maxBytes: number;
@@ -78,9 +99,14 @@ export class PythonDocument {
     return this.currentText;
   }
 
+  private currentLines(): LineIndex {
+    this.lines ??= new LineIndex(this.currentText);
+    return this.lines;
+  }
+
   /** Facts of the current text, extracted on first use after a change (several edits, one extraction). */
   get facts(): PyFacts {
-    this.cachedFacts ??= this.tree ? this.extractor.extract(this.tree, this.currentText) : emptyFacts(this.currentText);
+    this.cachedFacts ??= this.tree ? this.extractor.extract(this.tree, this.currentText, this.currentLines()) : emptyFacts(this.currentText);
     return this.cachedFacts;
   }
 
@@ -95,7 +121,7 @@ export class PythonDocument {
         incremental = false;
         continue;
       }
-      const lines = new LineIndex(text);
+      const lines = text === this.currentText ? this.currentLines() : new LineIndex(text);
       let start = lines.offsetAt(change.range.start);
       let oldEnd = lines.offsetAt(change.range.end);
       if (oldEnd < start) [start, oldEnd] = [oldEnd, start];
@@ -109,9 +135,9 @@ export class PythonDocument {
             startIndex: start,
             oldEndIndex: oldEnd,
             newEndIndex: start + change.text.length,
-            startPosition: treePoint(text, start),
-            oldEndPosition: treePoint(text, oldEnd),
-            newEndPosition: treePoint(newText, start + change.text.length),
+            startPosition: treePoint(lines, start),
+            oldEndPosition: treePoint(lines, oldEnd),
+            newEndPosition: pointAfterInsert(newText, start, treePoint(lines, start), change.text),
           }),
         );
       }
@@ -122,6 +148,7 @@ export class PythonDocument {
     tree?.delete();
     this.tree = newTree;
     this.currentText = text;
+    this.lines = undefined;
     this.cachedFacts = undefined;
   }
 
@@ -137,6 +164,11 @@ export class PythonDocument {
     if (text.length * 3 <= this.maxBytes) return undefined;
     const bytes = Buffer.byteLength(text, 'utf8');
     return bytes > this.maxBytes ? bytes : undefined;
+  }
+
+  /** The syntax tree of the current text (null when too large or unparsable). Owned by the document: do not delete it. */
+  get syntaxTree(): Tree | null {
+    return this.tree;
   }
 
   private parse(text: string, oldTree: Tree | null): Tree | null {

@@ -65,24 +65,29 @@ const MEMBER_SHARED = 1;
 export class ChunkedFactsExtractor {
   /** Facts of the reusable chunks of the last extraction, by key. */
   private chunks = new Map<string, PlacedPart>();
+  /**
+   * Those of the extraction before: one character typed on a blank line inside a class (`x` at
+   * column 0) ends the class there, and deleting it brings back every member chunk that had.
+   */
+  private olderChunks = new Map<string, PlacedPart>();
 
   /** Drops the facts kept for reuse (the document closed). */
   clear(): void {
     this.chunks.clear();
+    this.olderChunks.clear();
   }
 
-  /** Facts of the tree of `text`, equal to extractFacts(tree, text). Never throws. */
-  extract(tree: Tree, text: string): PyFacts {
+  /** Facts of the tree of `text`, equal to extractFacts(tree, text). Never throws. `lines`: of `text`, when the caller has it. */
+  extract(tree: Tree, text: string, lines?: LineIndex): PyFacts {
     try {
-      return this.extractChunked(tree, text);
+      return this.extractChunked(tree, text, lines ?? new LineIndex(text));
     } catch {
-      this.chunks.clear();
+      this.clear();
       return extractFacts(tree, text);
     }
   }
 
-  private extractChunked(tree: Tree, text: string): PyFacts {
-    const lines = new LineIndex(text);
+  private extractChunked(tree: Tree, text: string, lines: LineIndex): PyFacts {
     const logicalLines = new LogicalLines(lines);
     const moduleScope = emptyModuleScope(lines, text.length);
     const scopes: PyScope[] = [moduleScope];
@@ -107,7 +112,7 @@ export class ChunkedFactsExtractor {
 
     /** Facts of one chunk: reused when its key is known, else extracted; then placed. */
     const chunkPart = (chunk: Chunk, placement: Placement, sharedSlot: number, extractAlone: () => FactsPart): FactsPart => {
-      const known = chunk.reusable ? (next.get(chunk.key) ?? this.chunks.get(chunk.key)) : undefined;
+      const known = chunk.reusable ? (next.get(chunk.key) ?? this.chunks.get(chunk.key) ?? this.olderChunks.get(chunk.key)) : undefined;
       let part: FactsPart;
       if (known) part = relocate(known.part, sharedSlot, known.placement, placement);
       else {
@@ -161,6 +166,7 @@ export class ChunkedFactsExtractor {
         append(part, MEMBER_SHARED, classScope, pyClass);
       }
     }
+    this.olderChunks = this.chunks;
     this.chunks = next;
     return assembleFacts(file, scopes, classes);
   }

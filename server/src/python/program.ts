@@ -19,7 +19,7 @@
  */
 import * as path from 'node:path';
 import { buildPythonCatalog, NON_FORK_START_METHODS, START_METHOD_SELECTORS, type PythonCatalog } from '../catalog/python';
-import type { PyCallEvent, PyFacts } from './facts';
+import type { PyCallEvent, PyFacts, PyScope } from './facts';
 
 import { ModuleIndex } from './module-index';
 import { NameResolver } from './resolve';
@@ -410,7 +410,9 @@ export class PyProgram implements SummaryHost {
       this.resolver.forgetMembers();
       this.callGraph.forgetLayouts();
     }
-    this.updateMethodIndex(file, previous, next);
+    // Most edits change no method's name or scope: then the method index and fallbacks by name stand.
+    const methodsChanged = !previous || !next || !sameMethods(previous, next);
+    if (methodsChanged) this.updateMethodIndex(file, previous, next);
     const flagBefore = this.startMethodFlag;
     this.startMethodFlag = undefined;
     // Nothing derived yet (a scan filling the program): nothing can be stale, and looking for
@@ -426,8 +428,10 @@ export class PyProgram implements SummaryHost {
       const added = this.modules.moduleName(file) ?? oldIndex?.moduleName(file);
       if (added !== undefined) for (const other of this.files()) if (this.mayImport(other, added)) stale.add(other);
     }
-    const changedMethods = symmetricDifference(methodNames(previous), methodNames(next));
-    for (const [other, names] of this.fallbackNames) if ([...names].some((n) => changedMethods.has(n))) stale.add(other);
+    if (methodsChanged) {
+      const changedMethods = symmetricDifference(methodNames(previous), methodNames(next));
+      for (const [other, names] of this.fallbackNames) if ([...names].some((n) => changedMethods.has(n))) stale.add(other);
+    }
     if (fileSetChanged) this.invalidate(this.withDependents(stale));
     else this.invalidateWithCutoff(file, previous, stale, previous && next && scopesToReanalyse(previous, next, this.textSource?.(file)));
 
@@ -653,18 +657,26 @@ export class PyProgram implements SummaryHost {
 
 /** Per facts: the calls that may select a start method (`...set_start_method(...)`), found once. */
 const startMethodCallsByFacts = new WeakMap<PyFacts, { scope: number; event: number; call: PyCallEvent }[]>();
+/** Per scope object: the indices of those calls (an edited document's facts share the scopes the edit did not touch). */
+const startMethodEventsByScope = new WeakMap<PyScope, number[]>();
 
-/** Asked after every change of any file: each file's events are scanned once, not at every edit. */
+/** Asked after every change of any file: each scope's events are scanned once, not at every edit. */
 function startMethodCalls(facts: PyFacts): { scope: number; event: number; call: PyCallEvent }[] {
   let calls = startMethodCallsByFacts.get(facts);
   if (!calls) {
     calls = [];
     for (let scope = 0; scope < facts.scopes.length; scope++) {
-      const events = facts.scopes[scope].events;
-      for (let event = 0; event < events.length; event++) {
-        const call = events[event];
-        if (call.k === 'call' && call.callee.endsWith('set_start_method')) calls.push({ scope, event, call });
+      const { events } = facts.scopes[scope];
+      let indices = startMethodEventsByScope.get(facts.scopes[scope]);
+      if (!indices) {
+        indices = [];
+        for (let event = 0; event < events.length; event++) {
+          const call = events[event];
+          if (call.k === 'call' && call.callee.endsWith('set_start_method')) indices.push(event);
+        }
+        startMethodEventsByScope.set(facts.scopes[scope], indices);
       }
+      for (const event of indices) calls.push({ scope, event, call: events[event] as PyCallEvent });
     }
     startMethodCallsByFacts.set(facts, calls);
   }
@@ -696,6 +708,24 @@ function methodNames(facts: PyFacts | undefined): Set<string> {
   const names = new Set<string>();
   for (const cls of facts?.classes ?? []) for (const name of Object.keys(cls.methods)) names.add(name);
   return names;
+}
+
+/** Whether two facts of a file have the same classes' methods at the same scopes. */
+function sameMethods(a: PyFacts, b: PyFacts): boolean {
+  if (a.classes.length !== b.classes.length) return false;
+  for (let i = 0; i < a.classes.length; i++) {
+    const before = a.classes[i].methods;
+    const after = b.classes[i].methods;
+    let count = 0;
+    for (const name in after) {
+      if (!Object.prototype.hasOwnProperty.call(after, name)) continue;
+      if (!Object.prototype.hasOwnProperty.call(before, name) || before[name] !== after[name]) return false;
+      count++;
+    }
+    for (const name in before) if (Object.prototype.hasOwnProperty.call(before, name)) count--;
+    if (count !== 0) return false;
+  }
+  return true;
 }
 
 /** Where a file's methods of this name are (`methods NAME`: what a resolution by method name read of the file). */

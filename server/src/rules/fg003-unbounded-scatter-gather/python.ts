@@ -26,7 +26,7 @@ function checkFileScatterGather({ program, config }: PythonRuleContext, file: st
   if (!facts) return findings;
   const filter = new CandidateFilter(memberNames, facts);
   for (let index = 0; index < facts.scopes.length; index++) {
-    if (!facts.scopes[index].events.some((e) => e.k === 'call' && filter.isCandidate(e))) continue;
+    if (!filter.hasCandidate(facts.scopes[index])) continue;
     const scope = new ScatterScope(program, catalog, file, index, (call) => filter.isCandidate(call));
     for (const wait of scope.waits()) {
       const finding = waitFinding(scope, wait, config.timeoutSeconds);
