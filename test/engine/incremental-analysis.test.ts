@@ -290,3 +290,29 @@ test('a call resolved by method name follows the method when an edit of its file
   assert.deepEqual([...(workspace.program.changedSince(before) as Set<string>)].sort(), [join(root, 'main.py'), join(root, 'workers.py')]);
   await assertSameAsScratch(workspace, root, 'the method moved again');
 });
+
+test('a method name the workspace has more than three of resolves nothing either way: gaining or losing one re-checks no caller, crossing to three does', async () => {
+  const root = join(scratch, 'by-name-count');
+  const runner = (name: string, method: string) => `from concurrent.futures import ThreadPoolExecutor\n\n\nclass ${name}:\n    def ${method}(self):\n        global POOL\n        POOL = ThreadPoolExecutor(4)\n`;
+  for (const name of ['A', 'B', 'C', 'D']) write(root, `${name.toLowerCase()}.py`, runner(name, 'start_all'));
+  write(root, 'e.py', runner('E', 'other'));
+  write(root, 'main.py', 'import os\n\n\ndef main(runner):\n    runner.start_all()\n    os.fork()\n');
+  const workspace = await open(root);
+  let snap = await assertSameAsScratch(workspace, root, 'four candidates');
+  assert.equal(count(snap, 'FG001'), 0, 'four methods of that name: the call resolves to none of them');
+
+  // A fifth: more than three before and after, so main (a caller by that name) stays as it is.
+  let before = workspace.program.changeMark();
+  await workspace.refreshFile(write(root, 'e.py', runner('E', 'start_all')));
+  assert.deepEqual([...(workspace.program.changedSince(before) as Set<string>)], [join(root, 'e.py')]);
+  snap = await assertSameAsScratch(workspace, root, 'five candidates');
+  assert.equal(count(snap, 'FG001'), 0);
+
+  // Down to three: now the call resolves by name, and main has a finding.
+  await workspace.refreshFile(write(root, 'e.py', runner('E', 'other')));
+  before = workspace.program.changeMark();
+  await workspace.refreshFile(write(root, 'd.py', runner('D', 'other')));
+  assert.ok((workspace.program.changedSince(before) as Set<string>).has(join(root, 'main.py')), 'three candidates: main resolves the call again');
+  snap = await assertSameAsScratch(workspace, root, 'three candidates');
+  assert.equal(count(snap, 'FG001'), 1);
+});

@@ -23,7 +23,7 @@ import type { PyCallEvent, PyFacts, PyScope } from './facts';
 
 import { ModuleIndex } from './module-index';
 import { NameResolver } from './resolve';
-import { CallGraph, type FunctionRef } from './callgraph';
+import { CallGraph, MAX_FALLBACK_CANDIDATES, type FunctionRef } from './callgraph';
 import { scopesToReanalyse } from './scope-changes';
 import { analyzeScope, argumentValue, EMPTY_SUMMARY, summarySignature, type ForkHazard, type FunctionSummary, type ScopeAnalysis, type SummaryHost } from './summaries';
 
@@ -429,13 +429,30 @@ export class PyProgram implements SummaryHost {
       if (added !== undefined) for (const other of this.files()) if (this.mayImport(other, added)) stale.add(other);
     }
     if (methodsChanged) {
-      const changedMethods = symmetricDifference(methodNames(previous), methodNames(next));
-      for (const [other, names] of this.fallbackNames) if ([...names].some((n) => changedMethods.has(n))) stale.add(other);
+      const changedMethods = this.fallbackRelevant(symmetricDifference(methodNames(previous), methodNames(next)), previous, next);
+      if (changedMethods.size > 0) for (const [other, names] of this.fallbackNames) if ([...names].some((n) => changedMethods.has(n))) stale.add(other);
     }
     if (fileSetChanged) this.invalidate(this.withDependents(stale));
     else this.invalidateWithCutoff(file, previous, stale, previous && next && scopesToReanalyse(previous, next, this.textSource?.(file)));
 
     if (flagBefore !== undefined && flagBefore !== this.selectsNonForkStartMethod()) this.invalidateAll();
+  }
+
+  /**
+   * Of the method names a file gained or lost, those whose resolution by name can differ: one
+   * with more than MAX_FALLBACK_CANDIDATES methods in the workspace both before and after resolves
+   * to nothing either way (a syntax error mid-edit that hides `setUp` or `run` for a keystroke
+   * would otherwise re-analyse every caller of `x.run()` twice). Call after updateMethodIndex.
+   */
+  private fallbackRelevant(names: Set<string>, previous: PyFacts | undefined, next: PyFacts | undefined): Set<string> {
+    if (!this.methodIndex) return names;
+    const relevant = new Set<string>();
+    for (const name of names) {
+      const after = this.methodIndex.get(name)?.length ?? 0;
+      const before = after - methodCount(next, name) + methodCount(previous, name);
+      if (Math.min(before, after) <= MAX_FALLBACK_CANDIDATES) relevant.add(name);
+    }
+    return relevant;
   }
 
   /** A file that imports `moduleName` or something inside it (so a new module can change its meaning). */
@@ -708,6 +725,13 @@ function methodNames(facts: PyFacts | undefined): Set<string> {
   const names = new Set<string>();
   for (const cls of facts?.classes ?? []) for (const name of Object.keys(cls.methods)) names.add(name);
   return names;
+}
+
+/** How many methods of this name the file's classes have. */
+function methodCount(facts: PyFacts | undefined, name: string): number {
+  let count = 0;
+  for (const cls of facts?.classes ?? []) if (Object.prototype.hasOwnProperty.call(cls.methods, name)) count++;
+  return count;
 }
 
 /** Whether two facts of a file have the same classes' methods at the same scopes. */
