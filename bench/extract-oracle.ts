@@ -21,20 +21,13 @@ import { ChunkedFactsExtractor } from '../server/src/python/extract-chunks';
 import { extractFacts } from '../server/src/python/extract';
 import { initPython, newPythonParser } from '../server/src/python/parser';
 import { textForParser } from '../server/src/python/source-text';
+import { collectPythonFiles, STDLIB_EXCLUDES } from './corpus';
 
+/** The corpus's Python files (the bench's own lister and excludes), in path order. */
 function pythonFiles(root: string): string[] {
-  const files: string[] = [];
-  const pending = [root];
-  while (pending.length > 0) {
-    const dir = pending.pop()!;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'site-packages' && entry.name !== '__pycache__') pending.push(full);
-      } else if (entry.name.endsWith('.py')) files.push(full);
-    }
-  }
-  return files.sort();
+  return collectPythonFiles(root, STDLIB_EXCLUDES)
+    .map((file) => file.path)
+    .sort();
 }
 
 function sha1(text: string): string {

@@ -5,23 +5,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { extractFacts } from '../server/src/python/extract';
 import { initPython, newPythonParser } from '../server/src/python/parser';
+import { collectPythonFiles, STDLIB_EXCLUDES } from './corpus';
 
+/** The corpus's Python files (the bench's own lister and excludes), in path order. */
 function pythonFiles(root: string): string[] {
-  const files: string[] = [];
-  const pending = [root];
-  while (pending.length > 0) {
-    const dir = pending.pop()!;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'site-packages' && entry.name !== '__pycache__') pending.push(full);
-      } else if (entry.name.endsWith('.py')) files.push(full);
-    }
-  }
-  return files.sort();
+  return collectPythonFiles(root, STDLIB_EXCLUDES)
+    .map((file) => file.path)
+    .sort();
 }
 
 async function main(): Promise<void> {

@@ -4,32 +4,15 @@
  * must be exactly those of a fresh parse and extraction of the same text.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { PythonDocument } from '../../server/src/python/document';
 import { extractFactsFromText } from '../../server/src/python/extract';
 import { initPython } from '../../server/src/python/parser';
 import { LineIndex } from '../../server/src/python/source-text';
-import { summary } from './helpers';
+import { ruleFixtureSources, summary } from './helpers';
 
 before(() => initPython());
 
-const RULES = path.join(__dirname, '../../server/src/rules');
-
-/** The rule fixtures' Python files (real service code shapes), in a stable order. */
-function fixtureSources(): string[] {
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory() && entry.name !== '.fixed') walk(full);
-      else if (entry.isFile() && entry.name.endsWith('.py')) files.push(full);
-    }
-  };
-  walk(RULES);
-  return files.map((file) => fs.readFileSync(file, 'utf8'));
-}
 
 /** mulberry32: a small seeded generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -92,11 +75,11 @@ async function assertEditsKeepFacts(source: string, seed: number, edits: number,
 
 describe('incremental facts of an open document', () => {
   it('equal fresh facts after random edits of a module (seeded)', async () => {
-    await assertEditsKeepFacts(fixtureSources().slice(0, 90).join('\n'), 1, 100);
+    await assertEditsKeepFacts(ruleFixtureSources().slice(0, 90).join('\n'), 1, 100);
   });
 
   it('equal fresh facts after random edits of a big class (seeded)', async () => {
-    const body = fixtureSources()
+    const body = ruleFixtureSources()
       .slice(200, 240)
       .join('\n')
       .split('\n')
@@ -106,7 +89,7 @@ describe('incremental facts of an open document', () => {
   });
 
   it('equal fresh facts after random edits of a CRLF module, typing CRLF, lone CR and LF (seeded)', async () => {
-    const crlf = fixtureSources().slice(90, 150).join('\n').replace(/\r?\n/g, '\r\n');
+    const crlf = ruleFixtureSources().slice(90, 150).join('\n').replace(/\r?\n/g, '\r\n');
     await assertEditsKeepFacts(crlf, 3, 100, [...SNIPPETS, '\r\n', '\r', 'a\r\n    b()\r\n', 'é\n', '😀']);
   });
 

@@ -5,14 +5,12 @@
  * code whose tree has errors (where the text shortcuts are off).
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Parser } from 'web-tree-sitter';
 import { extractFacts, extractFactsByTree } from '../../server/src/python/extract';
 import { initPython, newPythonParser } from '../../server/src/python/parser';
 import { textForParser } from '../../server/src/python/source-text';
-import { summary } from './helpers';
+import { ruleFixtureSources, summary } from './helpers';
 
 let parser: Parser;
 before(async () => {
@@ -20,20 +18,6 @@ before(async () => {
   parser = newPythonParser();
 });
 
-const RULES = path.join(__dirname, '../../server/src/rules');
-
-function fixtureSources(): string[] {
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && entry.name.endsWith('.py')) files.push(full);
-    }
-  };
-  walk(RULES);
-  return files.map((file) => fs.readFileSync(file, 'utf8'));
-}
 
 /** Shapes at the edges of what the text shortcuts read (and some they must decline). */
 const EDGE_CASES = [
@@ -81,13 +65,13 @@ describe('extraction shortcuts', () => {
   });
 
   it('give the facts the tree alone gives, on every rule fixture', () => {
-    const sources = fixtureSources();
+    const sources = ruleFixtureSources({ withFixed: true });
     assert.ok(sources.length > 50);
     sources.forEach((source, index) => assertSameFacts(source, `fixture ${index}`));
   });
 
   it('give the facts the tree alone gives, with one line cut short anywhere (trees with errors)', () => {
-    const source = fixtureSources().slice(0, 40).join('\n');
+    const source = ruleFixtureSources({ withFixed: true }).slice(0, 40).join('\n');
     const lines = source.split('\n');
     for (let line = 0; line < lines.length; line += 7) {
       const cut = [...lines];

@@ -1,4 +1,6 @@
 /** Shared helpers for the Python front-end tests. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Range } from '../../server/src/model';
 import type { PyCallEvent, PyEvent, PyFacts, PyScope } from '../../server/src/python/facts';
 
@@ -33,4 +35,21 @@ export function summary(events: PyEvent[]): string[] {
         return `def ${event.scope}`;
     }
   });
+}
+
+/**
+ * The rule fixtures' Python files (real service code shapes), in a stable order; with `withFixed`,
+ * also the expected texts after their fixes (`.fixed/` folders).
+ */
+export function ruleFixtureSources(options: { withFixed?: boolean } = {}): string[] {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory() && (options.withFixed || entry.name !== '.fixed')) walk(full);
+      else if (entry.isFile() && entry.name.endsWith('.py')) files.push(full);
+    }
+  };
+  walk(path.join(__dirname, '../../server/src/rules'));
+  return files.map((file) => fs.readFileSync(file, 'utf8'));
 }
