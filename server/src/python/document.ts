@@ -14,7 +14,7 @@ import { emptyFacts } from './extract';
 import { ChunkedFactsExtractor } from './extract-chunks';
 import type { PyFacts } from './facts';
 import { newPythonParser } from './parser';
-import { LineIndex, textForParser } from './source-text';
+import { LineIndex, LogicalLines, textForParser, type LineEdit } from './source-text';
 
 let documentParser: Parser | undefined;
 
@@ -77,15 +77,21 @@ export class PythonDocument {
   private cachedFacts: PyFacts | undefined;
   /** Line starts of currentText: made for its extraction, used again by the next edit. */
   private lines: LineIndex | undefined;
+  /** Logical lines of the text last extracted, and how the text changed since (undefined: it did not). */
+  private logicalLines: LogicalLines | undefined;
+  private lineEdit: LineEdit | 'unknown' | undefined;
   /** Re-extracts only the top-level statements an edit changed. */
   private readonly extractor = new ChunkedFactsExtractor();
   private readonly maxBytes: number;
   /** UTF-8 size of the text when it is over the limit (and so not parsed), else undefined. */
   private oversizeBytes: number | undefined;
+  /** False when the text surely has no `\r` (none at open, none typed since). */
+  private mayHaveCarriageReturn: boolean;
 
   constructor(text: string, options: PythonDocumentOptions = {}) {
     this.maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
     this.currentText = text;
+    this.mayHaveCarriageReturn = text.includes('\r');
     this.oversizeBytes = this.measureOversize(text);
     this.tree = this.oversizeBytes === undefined ? this.parse(text, null) : null;
   }
@@ -106,8 +112,34 @@ export class PythonDocument {
 
   /** Facts of the current text, extracted on first use after a change (several edits, one extraction). */
   get facts(): PyFacts {
-    this.cachedFacts ??= this.tree ? this.extractor.extract(this.tree, this.currentText, this.currentLines()) : emptyFacts(this.currentText);
+    this.cachedFacts ??= this.tree ? this.extractor.extract(this.tree, this.currentText, this.currentLines(), this.currentLogicalLines()) : emptyFacts(this.currentText);
     return this.cachedFacts;
+  }
+
+  /** Logical lines of the current text: after one edit, rescanned from the edit on only. */
+  private currentLogicalLines(): LogicalLines {
+    const lines = this.currentLines();
+    const previous = this.logicalLines;
+    const edit = this.lineEdit;
+    if (!previous || edit === 'unknown') this.logicalLines = new LogicalLines(lines);
+    else if (edit) this.logicalLines = new LogicalLines(lines, { previous, edit });
+    this.lineEdit = undefined;
+    return this.logicalLines!;
+  }
+
+  /**
+   * Records where a change moved lines, for currentLogicalLines: one change since the last logical
+   * lines, in a text without `\r` (where line counts follow `\n` alone); anything else is 'unknown'.
+   */
+  private noteLineEdit(lines: LineIndex, start: number, oldEnd: number, inserted: string): void {
+    if (this.lineEdit !== undefined || this.mayHaveCarriageReturn) {
+      this.lineEdit = 'unknown';
+      return;
+    }
+    const startLine = lines.lineOf(start);
+    let newEndLine = startLine;
+    for (let at = inserted.indexOf('\n'); at !== -1; at = inserted.indexOf('\n', at + 1)) newEndLine++;
+    this.lineEdit = { startLine, oldEndLine: lines.lineOf(oldEnd), newEndLine };
   }
 
   /** Applies LSP content changes in order; a change without a range replaces the whole text. */
@@ -116,15 +148,19 @@ export class PythonDocument {
     let tree = this.tree;
     let incremental = tree !== null;
     for (const change of changes) {
+      this.mayHaveCarriageReturn ||= change.text.includes('\r');
       if (!change.range) {
         text = change.text;
+        this.mayHaveCarriageReturn = text.includes('\r');
         incremental = false;
+        this.lineEdit = 'unknown';
         continue;
       }
       const lines = text === this.currentText ? this.currentLines() : new LineIndex(text);
       let start = lines.offsetAt(change.range.start);
       let oldEnd = lines.offsetAt(change.range.end);
       if (oldEnd < start) [start, oldEnd] = [oldEnd, start];
+      this.noteLineEdit(lines, start, oldEnd, change.text);
       // A `\r` just before the edit may join or leave a `\r\n` and so change how textForParser shows
       // it, outside the edited range: parse from scratch then rather than trust the old tree.
       if (start > 0 && text.charCodeAt(start - 1) === 13) incremental = false;
@@ -173,7 +209,8 @@ export class PythonDocument {
 
   private parse(text: string, oldTree: Tree | null): Tree | null {
     try {
-      return parser().parse(textForParser(text), oldTree);
+      // A file without `\r` is its own parser text: no need to look for one in the whole text at every edit.
+      return parser().parse(this.mayHaveCarriageReturn ? textForParser(text) : text, oldTree);
     } catch {
       return null; // facts fall back to an empty module; the next edit tries again
     }

@@ -77,18 +77,20 @@ export class ChunkedFactsExtractor {
     this.olderChunks.clear();
   }
 
-  /** Facts of the tree of `text`, equal to extractFacts(tree, text). Never throws. `lines`: of `text`, when the caller has it. */
-  extract(tree: Tree, text: string, lines?: LineIndex): PyFacts {
+  /**
+   * Facts of the tree of `text`, equal to extractFacts(tree, text). Never throws. `lines` and
+   * `logicalLines`: of `text`, when the caller has them.
+   */
+  extract(tree: Tree, text: string, lines = new LineIndex(text), logicalLines = new LogicalLines(lines)): PyFacts {
     try {
-      return this.extractChunked(tree, text, lines ?? new LineIndex(text));
+      return this.extractChunked(tree, text, lines, logicalLines);
     } catch {
       this.clear();
       return extractFacts(tree, text);
     }
   }
 
-  private extractChunked(tree: Tree, text: string, lines: LineIndex): PyFacts {
-    const logicalLines = new LogicalLines(lines);
+  private extractChunked(tree: Tree, text: string, lines: LineIndex, logicalLines: LogicalLines): PyFacts {
     const moduleScope = emptyModuleScope(lines, text.length);
     const scopes: PyScope[] = [moduleScope];
     const classes: PyClass[] = [];
@@ -97,17 +99,18 @@ export class ChunkedFactsExtractor {
     /** Adds a part's facts to the file's; the part's shared scope goes into `shared`. */
     const append = (part: FactsPart, sharedSlot: number, shared: PyScope, sharedClass?: PyClass): void => {
       const sharedPart = part.scopes[sharedSlot];
-      shared.events.push(...sharedPart.events);
-      shared.blocks.push(...sharedPart.blocks);
-      shared.globals.push(...sharedPart.globals);
+      // Loops, not push(...spread): most parts add a few items, and there are hundreds of parts.
+      for (const event of sharedPart.events) shared.events.push(event);
+      for (const block of sharedPart.blocks) shared.blocks.push(block);
+      for (const global of sharedPart.globals) shared.globals.push(global);
       for (let i = sharedSlot + 1; i < part.scopes.length; i++) scopes.push(part.scopes[i]);
       let ownClasses = part.classes;
       if (sharedClass) {
-        const [memberClass, ...rest] = part.classes;
-        for (const [name, index] of Object.entries(memberClass.methods)) sharedClass.methods[name] = index;
-        ownClasses = rest;
+        const memberMethods = part.classes[0].methods;
+        for (const name in memberMethods) if (Object.prototype.hasOwnProperty.call(memberMethods, name)) sharedClass.methods[name] = memberMethods[name];
+        ownClasses = part.classes.length > 1 ? part.classes.slice(1) : [];
       }
-      classes.push(...ownClasses);
+      for (const pyClass of ownClasses) classes.push(pyClass);
     };
 
     /** Facts of one chunk: reused when its key is known, else extracted; then placed. */

@@ -187,25 +187,59 @@ for (const char of '\n\r"\'#()[]{}\\') PLAIN_CHARS[char.charCodeAt(0)] = 0;
  * the logical line it belongs to. A light tokenizer (strings, comments, brackets) is enough, and
  * it is much cheaper than asking the tree for every event's statement.
  */
+/** Where an edit changed the lines of a text (see LogicalLines.afterEdit). */
+export interface LineEdit {
+  /** The line where the edit starts (the same before and after it). */
+  startLine: number;
+  /** The line where the replaced text ended, before the edit. */
+  oldEndLine: number;
+  /** The line where the inserted text ends, after the edit. */
+  newEndLine: number;
+}
+
 export class LogicalLines {
   private readonly first: Int32Array;
   private readonly last: Int32Array;
 
-  constructor(lines: LineIndex) {
+  constructor(lines: LineIndex, reuse?: { previous: LogicalLines; edit: LineEdit }) {
+    const count = lines.lineCount;
+    this.first = new Int32Array(count);
+    this.last = new Int32Array(count);
+    if (!reuse) {
+      this.scan(lines, 0, () => false);
+      return;
+    }
+    // Lines before the logical line the edit starts in are as they were, and the scan can start
+    // there (nothing is open at a logical line's start). It stops at the first logical line start
+    // past the edit that was one before it too: from there on, the same text from the same state.
+    const { previous, edit } = reuse;
+    const delta = edit.newEndLine - edit.oldEndLine;
+    const from = previous.startOf(edit.startLine);
+    this.first.set(previous.first.subarray(0, from));
+    this.last.set(previous.last.subarray(0, from));
+    const stoppedAt = this.scan(lines, from, (line) => line > edit.newEndLine && line - delta < previous.first.length && previous.first[line - delta] === line - delta);
+    for (let line = stoppedAt; line < count; line++) {
+      this.first[line] = previous.first[line - delta] + delta;
+      this.last[line] = previous.last[line - delta] + delta;
+    }
+  }
+
+  /**
+   * Fills first/last from line `fromLine` (a logical line start) on, until a logical line starts at
+   * a line `stopAt` accepts, or the end. Returns the line it stopped at (the line count at the end).
+   */
+  private scan(lines: LineIndex, fromLine: number, stopAt: (line: number) => boolean): number {
+    const { first, last } = this;
     const text = lines.text;
     const length = text.length;
     const count = lines.lineCount;
-    const first = new Int32Array(count);
-    const last = new Int32Array(count);
-    this.first = first;
-    this.last = last;
     let depth = 0;
     let quote = 0; // 0 outside strings, else the quote char code
     let triple = false;
-    let line = 0;
-    let logicalStart = 0;
+    let line = fromLine;
+    let logicalStart = fromLine;
     let continued = false; // backslash at the end of the physical line (only read at that line break)
-    for (let i = 0; i < length; i++) {
+    for (let i = lines.lineStarts[fromLine] ?? length; i < length; i++) {
       let code = text.charCodeAt(i);
       if (quote === 0) {
         // Most characters change nothing: skip them in a tight loop.
@@ -220,6 +254,7 @@ export class LogicalLines {
         if (!nextContinues) {
           for (let l = logicalStart; l <= line; l++) last[l] = line;
           logicalStart = line + 1;
+          if (line + 1 < count && stopAt(line + 1)) return line + 1;
         }
         line++;
         continued = false;
@@ -277,6 +312,7 @@ export class LogicalLines {
       logicalStart = line + 1;
       line++;
     }
+    return count;
   }
 
   /** First physical line of the logical line holding `line`. */
