@@ -53,9 +53,49 @@ interface Chunk {
   nodes: Node[];
   startLine: number;
   endLine: number;
-  /** Text of the chunk's whole lines (for class members, after the class qualname): the reuse key. */
-  key: string;
+  /** '' at the top level; for class members, the class qualname: with the text, the reuse key. */
+  prefix: string;
+  /** Offsets of the chunk's whole lines in the text. */
+  from: number;
+  to: number;
   reusable: boolean;
+}
+
+/** A reusable chunk's facts, with its text (a slice of the text it was found in). */
+interface StoredChunk extends PlacedPart {
+  prefix: string;
+  text: string;
+}
+
+/** Characters of a chunk's text in its lookup key: enough to tell most chunks of one length apart. */
+const KEY_HEAD_LENGTH = 48;
+
+/**
+ * The reusable chunks of one extraction, found by prefix and text. Keyed by the prefix, the length
+ * and the first characters, then compared in place (startsWith): a key of the whole text would
+ * copy and hash the whole file at every edit.
+ */
+class ChunkStore {
+  private readonly byKey = new Map<string, StoredChunk[]>();
+
+  find(chunk: Chunk, text: string): StoredChunk | undefined {
+    for (const stored of this.byKey.get(chunkKey(chunk, text)) ?? []) {
+      if (stored.prefix === chunk.prefix && text.startsWith(stored.text, chunk.from)) return stored;
+    }
+    return undefined;
+  }
+
+  add(chunk: Chunk, text: string, placed: PlacedPart): void {
+    const key = chunkKey(chunk, text);
+    const stored: StoredChunk = { ...placed, prefix: chunk.prefix, text: text.slice(chunk.from, chunk.to) };
+    const list = this.byKey.get(key);
+    if (list) list.push(stored);
+    else this.byKey.set(key, [stored]);
+  }
+}
+
+function chunkKey(chunk: Chunk, text: string): string {
+  return `${chunk.to - chunk.from} ${chunk.prefix}\0${text.slice(chunk.from, Math.min(chunk.to, chunk.from + KEY_HEAD_LENGTH))}`;
 }
 
 /** Top-level parts: [module]; class members: [empty module, class]. */
@@ -63,18 +103,18 @@ const TOP_LEVEL_SHARED = 0;
 const MEMBER_SHARED = 1;
 
 export class ChunkedFactsExtractor {
-  /** Facts of the reusable chunks of the last extraction, by key. */
-  private chunks = new Map<string, PlacedPart>();
+  /** Facts of the reusable chunks of the last extraction. */
+  private chunks = new ChunkStore();
   /**
    * Those of the extraction before: one character typed on a blank line inside a class (`x` at
    * column 0) ends the class there, and deleting it brings back every member chunk that had.
    */
-  private olderChunks = new Map<string, PlacedPart>();
+  private olderChunks = new ChunkStore();
 
   /** Drops the facts kept for reuse (the document closed). */
   clear(): void {
-    this.chunks.clear();
-    this.olderChunks.clear();
+    this.chunks = new ChunkStore();
+    this.olderChunks = new ChunkStore();
   }
 
   /**
@@ -94,7 +134,7 @@ export class ChunkedFactsExtractor {
     const moduleScope = emptyModuleScope(lines, text.length);
     const scopes: PyScope[] = [moduleScope];
     const classes: PyClass[] = [];
-    const next = new Map<string, PlacedPart>();
+    const next = new ChunkStore();
 
     /** Adds a part's facts to the file's; the part's shared scope goes into `shared`. */
     const append = (part: FactsPart, sharedSlot: number, shared: PyScope, sharedClass?: PyClass): void => {
@@ -115,14 +155,14 @@ export class ChunkedFactsExtractor {
 
     /** Facts of one chunk: reused when its key is known, else extracted; then placed. */
     const chunkPart = (chunk: Chunk, placement: Placement, sharedSlot: number, extractAlone: () => FactsPart): FactsPart => {
-      const known = chunk.reusable ? (next.get(chunk.key) ?? this.chunks.get(chunk.key) ?? this.olderChunks.get(chunk.key)) : undefined;
+      const known = chunk.reusable ? (next.find(chunk, text) ?? this.chunks.find(chunk, text) ?? this.olderChunks.find(chunk, text)) : undefined;
       let part: FactsPart;
       if (known) part = relocate(known.part, sharedSlot, known.placement, placement);
       else {
         const alone: Placement = { line: placement.line, shared: sharedSlot, firstOwn: sharedSlot + 1, eventsBefore: 0, blocksBefore: 0 };
         part = relocate(extractAlone(), sharedSlot, alone, placement);
       }
-      if (chunk.reusable) next.set(chunk.key, { part, placement });
+      if (chunk.reusable) next.add(chunk, text, { part, placement });
       return part;
     };
 
@@ -157,7 +197,7 @@ export class ChunkedFactsExtractor {
       const classScope = scopes[classIndex];
       const pyClass = classes.find((candidate) => candidate.scope === classIndex);
       if (classScope?.kind !== 'class' || !pyClass) throw new Error('class header without its class');
-      for (const member of chunksOf(body.namedChildren as Node[], classScope.qualname + '\0', lines, logicalLines)) {
+      for (const member of chunksOf(body.namedChildren as Node[], classScope.qualname, lines, logicalLines)) {
         const placement: Placement = {
           line: member.startLine,
           shared: classIndex,
@@ -186,15 +226,14 @@ function singleClass(chunk: Chunk): { root: Node; body: Node } | undefined {
 }
 
 /** Statements grouped into chunks of whole lines, in source order (comments left out). */
-function chunksOf(statements: Node[], keyPrefix: string, lines: LineIndex, logicalLines: LogicalLines): Chunk[] {
+function chunksOf(statements: Node[], prefix: string, lines: LineIndex, logicalLines: LogicalLines): Chunk[] {
   const chunks: Chunk[] = [];
   let current: Chunk | undefined;
   let hasError = false;
   const close = (): void => {
     if (!current) return;
-    const from = lines.lineStarts[current.startLine];
-    const to = current.endLine + 1 < lines.lineCount ? lines.lineStarts[current.endLine + 1] : lines.text.length;
-    current.key = keyPrefix + lines.text.slice(from, to);
+    current.from = lines.lineStarts[current.startLine];
+    current.to = current.endLine + 1 < lines.lineCount ? lines.lineStarts[current.endLine + 1] : lines.text.length;
     current.reusable = !hasError && logicalLines.startOf(current.startLine) === current.startLine && logicalLines.endOf(current.endLine) === current.endLine;
     chunks.push(current);
     current = undefined;
@@ -210,7 +249,7 @@ function chunksOf(statements: Node[], keyPrefix: string, lines: LineIndex, logic
       continue;
     }
     close();
-    current = { nodes: [node], startLine, endLine, key: '', reusable: false };
+    current = { nodes: [node], startLine, endLine, prefix, from: 0, to: 0, reusable: false };
     hasError = node.hasError;
   }
   close();
