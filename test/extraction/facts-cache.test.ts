@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { DeferredFacts } from '../../server/src/extraction/deferred-facts';
 import { MIN_UNUSED_ENTRIES_KEPT, PackedFactsCache, type FactsPackFormat } from '../../server/src/extraction/facts-cache';
 import { extractTsFacts } from '../../server/src/typescript/extract';
 import { TsFactsCache } from '../../server/src/typescript/facts-cache';
@@ -94,6 +95,51 @@ describe('PackedFactsCache', () => {
     const stale = new PackedFactsCache(TOY_PACK, dir, (message) => messages.push(message));
     assert.equal(stale.get('good'), undefined);
     assert.equal(messages[1], `ignoring the toy facts cache ${file} (unexpected content); it will be rebuilt`);
+  });
+
+  it('reads back entries of any size and characters, preloaded (streamed in chunks) or read at once', async () => {
+    const STRING_CODEC_PACK: FactsPackFormat<string> = { ...TOY_PACK, codec: { encode: (facts) => JSON.stringify(facts), decode: (encoded) => JSON.parse(encoded) as string } };
+    // Entries longer than a stream chunk (64 KiB), so lines span chunks; non-ASCII in some only.
+    const facts = new Map([
+      ['ascii', 'x'.repeat(200_000)],
+      ['accents', `café ${'é'.repeat(100_000)} naïve`],
+      ['astral', '🐍 pool'],
+      ['short', 'y'],
+    ]);
+    const dir = tempDir();
+    const writer = new PackedFactsCache(STRING_CODEC_PACK, dir);
+    for (const [hash, text] of facts) writer.put(hash, text);
+    await writer.flush();
+    const preloaded = new PackedFactsCache(STRING_CODEC_PACK, dir);
+    await preloaded.preload();
+    const readAtOnce = new PackedFactsCache(STRING_CODEC_PACK, dir);
+    for (const [hash, text] of facts) {
+      assert.equal(preloaded.get(hash), text);
+      assert.equal(readAtOnce.get(hash), text);
+    }
+    // A pack without its last newline, and an empty one (no header: not a pack).
+    fs.writeFileSync(writer.packFile!, gzipSync(`${TOY_PACK.header}\nshort "y"`));
+    const unterminated = new PackedFactsCache(STRING_CODEC_PACK, dir);
+    await unterminated.preload();
+    assert.equal(unterminated.get('short'), 'y');
+    fs.writeFileSync(writer.packFile!, gzipSync(''));
+    const messages: string[] = [];
+    const empty = new PackedFactsCache(STRING_CODEC_PACK, dir, (message) => messages.push(message));
+    await empty.preload();
+    assert.equal(empty.get('short'), undefined);
+    assert.match(messages[0], /unexpected content/);
+  });
+
+  it('tells the codec when many entries were decoded, so it may drop its sharing tables', () => {
+    let ends = 0;
+    const cache = new PackedFactsCache({ ...TOY_PACK, codec: { ...TOY_PACK.codec, endOfBulkDecode: () => ends++ } }, null);
+    const deferred = new DeferredFacts(cache, () => undefined, () => undefined);
+    cache.put('a', [1]);
+    deferred.defer('/a.py', 'a');
+    deferred.takeAll();
+    assert.equal(ends, 1);
+    deferred.takeAll(); // nothing left to decode: not a bulk decode
+    assert.equal(ends, 1);
   });
 });
 

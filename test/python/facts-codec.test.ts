@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { extractFactsFromText } from '../../server/src/python/extract';
-import type { PyCallEvent } from '../../server/src/python/facts';
+import type { PyAssignEvent, PyCallEvent } from '../../server/src/python/facts';
 import { FactsCodecError, packFacts, PY_FACTS_CODEC, unpackFacts } from '../../server/src/python/facts-codec';
+import { forgetSharedObjects } from '../../server/src/python/facts-decode';
 import { intsToText, textToInts } from '../../server/src/python/facts-format';
 import { initPython } from '../../server/src/python/parser';
 
@@ -88,6 +89,24 @@ describe('facts codec', () => {
     assert.equal(outer.argsRange.end, outer.range.end);
     assert.equal(outer.args[0].range.start, inner.range.start);
     assert.equal(inner.stmt, outer.stmt);
+  });
+
+  it('shares a range equal to one of the last two at the same start within a file', async () => {
+    const facts = roundTrip(await extractFactsFromText('x = [f(1)]\ny = f(1)\n'));
+    const [listCall, assignment, assignedCall] = facts.scopes[0].events as [PyCallEvent, PyAssignEvent, PyCallEvent];
+    const list = assignment.value;
+    assert.equal(list.elements![0].range, listCall.range); // the element is the call
+    assert.notEqual(assignedCall.range, listCall.range); // equal text, another place
+    assert.deepEqual(facts, await extractFactsFromText('x = [f(1)]\ny = f(1)\n'));
+  });
+
+  it('decodes the same facts after its sharing tables were emptied', async () => {
+    const text = 'import os\nos.fork()\n';
+    const before = roundTrip(await extractFactsFromText(text));
+    forgetSharedObjects();
+    const after = roundTrip(await extractFactsFromText(text));
+    assert.deepEqual(after, before);
+    assert.notEqual(after.scopes[0].events[1].range.start, before.scopes[0].events[1].range.start); // a new table
   });
 
   it('shares equal positions across files, and keeps positions it cannot share exact', async () => {

@@ -71,5 +71,6 @@ export async function useCachedOrExtractedFacts<Facts>(
     source.cache.put(hash, facts, encoded.get(file));
     use(file, facts, hash);
   }
+  source.cache.endOfBulkDecode();
   await source.cache.flush();
 }

@@ -9,4 +9,10 @@ export interface FactsCodec<Facts> {
   encode(facts: Facts): string;
   /** The facts of an encoded string; throws when the string is not facts of this version. */
   decode(encoded: string): Facts;
+  /**
+   * Called once many files were decoded (every deferred file, a scan's extracted files): a codec
+   * that keeps tables to share equal objects between the files it decodes may empty them, since
+   * the objects already shared stay shared and single files decoded later gain little from them.
+   */
+  endOfBulkDecode?(): void;
 }

@@ -62,11 +62,14 @@ export class DeferredFacts<Facts> {
   }
 
   takeAll(): void {
+    if (this.pending.size === 0) return;
     for (const file of [...this.pending.keys()]) this.take(file);
+    this.cache.endOfBulkDecode();
   }
 
   /** Decodes everything, yielding to the event loop every few milliseconds; stops early when `stop()` says so. */
   async takeInSlices(stop: () => boolean = () => false): Promise<void> {
+    if (this.pending.size === 0) return;
     let sliceStart = performance.now();
     for (const file of [...this.pending.keys()]) {
       if (performance.now() - sliceStart >= SLICE_MS) {
@@ -76,5 +79,6 @@ export class DeferredFacts<Facts> {
       }
       this.take(file);
     }
+    this.cache.endOfBulkDecode();
   }
 }

@@ -13,15 +13,24 @@
  * Loading only splits lines; a line is decoded on its first get(), so the whole pack is never one
  * huge object graph beside the decoded facts (peak memory), and entries never asked for are
  * written back untouched.
+ *
+ * Neither loading nor writing makes the whole pack one string: each entry is a string of its own,
+ * cut from the unzipped bytes (so an entry, once decoded, frees its own memory, not pinning a
+ * parent string), and ASCII entries stay one byte a character (one non-ASCII character anywhere
+ * in a pack-wide string would make V8 store all of it two bytes a character: ~90 MB for the
+ * standard library). Flush streams the lines through gzip for the same reason.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip, gunzipSync, gzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip, gunzipSync } from 'node:zlib';
 import type { FactsCodec } from './codec';
 
-const gunzipAsync = promisify(gunzip);
-const gzipAsync = promisify(gzip);
+/** Chunks the pack is unzipped in: small enough never to be one large buffer, large enough to be few. */
+const STREAM_CHUNK_BYTES = 64 * 1024;
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
 
 /**
  * Entries not used this session (older versions of files, files deleted or switched away on a
@@ -87,6 +96,11 @@ export class PackedFactsCache<Facts> {
     return facts;
   }
 
+  /** Many entries were decoded or put (see FactsCodec.endOfBulkDecode). */
+  endOfBulkDecode(): void {
+    this.format.codec.endOfBulkDecode?.();
+  }
+
   /**
    * True when the cache has facts for `hash` (not decoded yet, perhaps: a corrupt entry is only
    * found out by get). Counts as a use, like get.
@@ -113,27 +127,14 @@ export class PackedFactsCache<Facts> {
   async flush(): Promise<void> {
     const file = this.packFile;
     if (!file || !this.dirty || this.broken || !this.entries) return;
-    const lines = [this.format.header];
-    const line = (hash: string, entry: Entry<Facts>): string =>
-      `${hash} ${typeof entry === 'string' ? entry : (this.encodedPuts.get(hash) ?? this.format.codec.encode(entry.facts))}`;
-    for (const hash of this.used) {
-      const entry = this.entries.get(hash);
-      if (entry) lines.push(line(hash, entry));
-    }
-    let unusedKept = 0;
-    const maxUnused = Math.max(MIN_UNUSED_ENTRIES_KEPT, this.used.size);
-    for (const [hash, entry] of this.entries) {
-      if (unusedKept >= maxUnused) break;
-      if (this.used.has(hash)) continue;
-      lines.push(line(hash, entry));
-      unusedKept++;
-    }
-    this.encodedPuts.clear(); // written into `lines`: the copies are not needed any more
+    const lines = this.packLines();
+    this.encodedPuts.clear(); // in `lines` now: the copies are not needed any more
     const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
     try {
       await fs.promises.mkdir(this.dir!, { recursive: true });
-      // Compressed in libuv's pool: ~1 s for 1,800 Python files that the server's message loop keeps serving.
-      await fs.promises.writeFile(temp, await gzipAsync(lines.join('\n'), { level: 1 }));
+      // Compressed in libuv's pool, line by line (never one string of the whole pack): ~1 s for
+      // 1,800 Python files that the server's message loop keeps serving.
+      await pipeline(Readable.from(withNewlines(lines)), createGzip({ level: 1 }), fs.createWriteStream(temp));
       await fs.promises.rename(temp, file);
       this.dirty = false;
       await this.removeOtherPacks();
@@ -144,21 +145,51 @@ export class PackedFactsCache<Facts> {
   }
 
   /**
+   * The pack's lines, header first: the entries used this session, then unused ones up to the
+   * limit (MIN_UNUSED_ENTRIES_KEPT). Decoded entries are encoded again unless a worker's encoding
+   * is at hand.
+   */
+  private packLines(): string[] {
+    const entries = this.entries!;
+    const lines = [this.format.header];
+    const line = (hash: string, entry: Entry<Facts>): string =>
+      `${hash} ${typeof entry === 'string' ? entry : (this.encodedPuts.get(hash) ?? this.format.codec.encode(entry.facts))}`;
+    for (const hash of this.used) {
+      const entry = entries.get(hash);
+      if (entry) lines.push(line(hash, entry));
+    }
+    let unusedKept = 0;
+    const maxUnused = Math.max(MIN_UNUSED_ENTRIES_KEPT, this.used.size);
+    for (const [hash, entry] of entries) {
+      if (unusedKept >= maxUnused) break;
+      if (this.used.has(hash)) continue;
+      lines.push(line(hash, entry));
+      unusedKept++;
+    }
+    return lines;
+  }
+
+  /**
    * Reads and unzips the pack off the main thread (libuv's pool), so a scan can discover and read
    * its files meanwhile; get() and put() before it finishes read the pack synchronously instead.
-   * Never throws.
+   * The pack streams through gunzip in small chunks: neither it nor its unzipped bytes are ever
+   * one buffer. Never throws.
    */
   preload(): Promise<void> {
     const file = this.packFile;
     if (this.entries || !file) return Promise.resolve();
     this.preloading ??= (async () => {
-      let pack: Buffer | Error | undefined;
+      const reader = new PackReader<Facts>(this.format.header);
+      let pack: PackReader<Facts> | Error | undefined = reader;
       try {
-        pack = await gunzipAsync(await fs.promises.readFile(file));
+        await pipeline(fs.createReadStream(file), createGunzip({ chunkSize: STREAM_CHUNK_BYTES }), async (chunks: AsyncIterable<Buffer>) => {
+          for await (const chunk of chunks) reader.push(chunk);
+        });
+        reader.end();
       } catch (error) {
         pack = (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (error as Error);
       }
-      if (!this.entries) this.entries = this.parsePack(file, pack);
+      if (!this.entries) this.entries = this.entriesOf(file, pack);
     })();
     return this.preloading;
   }
@@ -166,38 +197,29 @@ export class PackedFactsCache<Facts> {
   private load(): Map<string, Entry<Facts>> {
     if (this.entries) return this.entries;
     const file = this.packFile;
-    let pack: Buffer | Error | undefined;
+    let pack: PackReader<Facts> | Error | undefined;
     if (file && fs.existsSync(file)) {
       try {
-        pack = gunzipSync(fs.readFileSync(file));
+        pack = new PackReader<Facts>(this.format.header);
+        pack.push(gunzipSync(fs.readFileSync(file)));
+        pack.end();
       } catch (error) {
         pack = error as Error;
       }
     }
-    this.entries = this.parsePack(file, pack);
+    this.entries = this.entriesOf(file, pack);
     return this.entries;
   }
 
-  /** Entries of an unzipped pack (none when there is no pack, or it cannot be read: then logged). */
-  private parsePack(file: string | null, pack: Buffer | Error | undefined): Map<string, Entry<Facts>> {
-    const entries = new Map<string, Entry<Facts>>();
-    if (pack === undefined) return entries;
-    try {
-      if (pack instanceof Error) throw pack;
-      // Encoded facts never hold a raw newline, so lines are entries.
-      const lines = pack.toString('utf8').split('\n');
-      if (lines[0] !== this.format.header) throw new Error('unexpected content');
-      for (let i = 1; i < lines.length; i++) {
-        const space = lines[i].indexOf(' ');
-        // Each entry is checked when decoded (get): a bad one is then dropped alone.
-        if (space > 0) entries.set(detached(lines[i].slice(0, space)), lines[i].slice(space + 1));
-      }
-    } catch (error) {
-      this.log(`ignoring the ${this.format.label} ${file} (${(error as Error).message}); it will be rebuilt`);
-      entries.clear();
+  /** Entries of a read pack (none when there is no pack, or it cannot be read: then logged). */
+  private entriesOf(file: string | null, pack: PackReader<Facts> | Error | undefined): Map<string, Entry<Facts>> {
+    if (pack === undefined) return new Map();
+    if (pack instanceof Error) {
+      this.log(`ignoring the ${this.format.label} ${file} (${pack.message}); it will be rebuilt`);
       this.dirty = true; // replace the corrupt pack on the next flush
+      return new Map();
     }
-    return entries;
+    return pack.entries;
   }
 
   private async removeOtherPacks(): Promise<void> {
@@ -217,10 +239,51 @@ export class PackedFactsCache<Facts> {
 }
 
 /**
- * A copy of a string that does not share the memory of the string it was cut from. V8 keeps a
- * slice's whole parent alive: a hash key cut from the pack text would pin all of it for as long as
- * the cache lives. (Entry bodies are slices too, but each is replaced by its facts when read.)
+ * Splits unzipped pack bytes, fed in chunks of any size, into entries: a header line, then
+ * `<hash> <encoded facts>` lines (encoded facts never hold a raw newline). Each entry's strings are
+ * made from its own bytes: see the top of this file. Throws on a header that is not `header`.
  */
-function detached(slice: string): string {
-  return JSON.parse(JSON.stringify(slice)) as string;
+class PackReader<Facts> {
+  readonly entries = new Map<string, Entry<Facts>>();
+  private headerSeen = false;
+  /** The start of a line whose end has not arrived yet. */
+  private partial: Buffer[] = [];
+
+  constructor(private readonly header: string) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    for (let newline = chunk.indexOf(NEWLINE); newline >= 0; newline = chunk.indexOf(NEWLINE, start)) {
+      this.line(this.withPartial(chunk.subarray(start, newline)));
+      start = newline + 1;
+    }
+    if (start < chunk.length) this.partial.push(chunk.subarray(start));
+  }
+
+  end(): void {
+    if (this.partial.length > 0 || !this.headerSeen) this.line(this.withPartial(Buffer.alloc(0)));
+  }
+
+  private withPartial(piece: Buffer): Buffer {
+    if (this.partial.length === 0) return piece;
+    const line = Buffer.concat([...this.partial, piece]);
+    this.partial = [];
+    return line;
+  }
+
+  private line(line: Buffer): void {
+    if (!this.headerSeen) {
+      if (line.toString('utf8') !== this.header) throw new Error('unexpected content');
+      this.headerSeen = true;
+      return;
+    }
+    const space = line.indexOf(SPACE);
+    // Each entry is checked when decoded (get): a bad one is then dropped alone.
+    if (space > 0) this.entries.set(line.toString('utf8', 0, space), line.toString('utf8', space + 1));
+  }
+}
+
+/** The pack's lines joined by newlines, as a stream's chunks. */
+function* withNewlines(lines: readonly string[]): Generator<string> {
+  for (let i = 0; i < lines.length; i++) yield i === 0 ? lines[i] : `\n${lines[i]}`;
 }

@@ -10,7 +10,7 @@
  */
 import type { FactsCodec } from '../extraction/codec';
 import type { PyFacts } from './facts';
-import { unpackFacts } from './facts-decode';
+import { forgetSharedObjects, unpackFacts } from './facts-decode';
 import { packFacts } from './facts-encode';
 import { FactsCodecError } from './facts-format';
 
@@ -22,6 +22,7 @@ export { FACTS_ENCODING, FactsCodecError } from './facts-format';
 export const PY_FACTS_CODEC: FactsCodec<PyFacts> = {
   encode: (facts) => JSON.stringify(packFacts(facts)),
   decode: (encoded) => unpackFacts(parseJson(encoded)),
+  endOfBulkDecode: forgetSharedObjects,
 };
 
 function parseJson(encoded: string): unknown {
