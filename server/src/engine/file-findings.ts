@@ -49,7 +49,7 @@ export class FileFindingsCache {
   }
 
   /** Forgets files no longer analysed. */
-  retain(present: ReadonlySet<string>): void {
+  retain(present: ReadonlySet<string> | ReadonlyMap<string, unknown>): void {
     for (const file of this.entries.keys()) if (!present.has(file)) this.entries.delete(file);
   }
 

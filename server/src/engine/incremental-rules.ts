@@ -115,7 +115,10 @@ export async function runIncrementalRules<Context, Inputs>(
     const checker = checkers.incremental;
     const state = await runIncremental(checker, severity, previous?.rules.get(rule.meta.id), changed, program, context, files, sameFiles, slicer);
     rules.set(rule.meta.id, state);
-    for (const [file, findings] of state.byFile) if (findings.length > 0) byFile.get(file)?.push(...findings);
+    // forEach, not for-of: after every edit, each rule's thousands of entries, and no entry array each.
+    state.byFile.forEach((findings, file) => {
+      if (findings.length > 0) byFile.get(file)?.push(...findings);
+    });
     for (const finding of checker.checkProgram?.(context) ?? []) byFile.get(finding.file)?.push({ ...finding, severity });
   }
   states.set(program, { mark, files, inputs, rules });

@@ -78,15 +78,17 @@ const KEY_HEAD_LENGTH = 48;
 class ChunkStore {
   private readonly byKey = new Map<string, StoredChunk[]>();
 
-  find(chunk: Chunk, text: string): StoredChunk | undefined {
-    for (const stored of this.byKey.get(chunkKey(chunk, text)) ?? []) {
+  /** `key`: chunkKey(chunk, text), built once for every store a chunk is looked up in. */
+  find(key: string, chunk: Chunk, text: string): StoredChunk | undefined {
+    const candidates = this.byKey.get(key);
+    if (candidates === undefined) return undefined;
+    for (const stored of candidates) {
       if (stored.prefix === chunk.prefix && text.startsWith(stored.text, chunk.from)) return stored;
     }
     return undefined;
   }
 
-  add(chunk: Chunk, text: string, placed: PlacedPart): void {
-    const key = chunkKey(chunk, text);
+  add(key: string, chunk: Chunk, text: string, placed: PlacedPart): void {
     const stored: StoredChunk = { ...placed, prefix: chunk.prefix, text: text.slice(chunk.from, chunk.to) };
     const list = this.byKey.get(key);
     if (list) list.push(stored);
@@ -94,6 +96,7 @@ class ChunkStore {
   }
 }
 
+/** A chunk's lookup key in a ChunkStore. */
 function chunkKey(chunk: Chunk, text: string): string {
   return `${chunk.to - chunk.from} ${chunk.prefix}\0${text.slice(chunk.from, Math.min(chunk.to, chunk.from + KEY_HEAD_LENGTH))}`;
 }
@@ -155,14 +158,15 @@ export class ChunkedFactsExtractor {
 
     /** Facts of one chunk: reused when its key is known, else extracted; then placed. */
     const chunkPart = (chunk: Chunk, placement: Placement, sharedSlot: number, extractAlone: () => FactsPart): FactsPart => {
-      const known = chunk.reusable ? (next.find(chunk, text) ?? this.chunks.find(chunk, text) ?? this.olderChunks.find(chunk, text)) : undefined;
+      const key = chunk.reusable ? chunkKey(chunk, text) : undefined;
+      const known = key === undefined ? undefined : (next.find(key, chunk, text) ?? this.chunks.find(key, chunk, text) ?? this.olderChunks.find(key, chunk, text));
       let part: FactsPart;
       if (known) part = relocate(known.part, sharedSlot, known.placement, placement);
       else {
         const alone: Placement = { line: placement.line, shared: sharedSlot, firstOwn: sharedSlot + 1, eventsBefore: 0, blocksBefore: 0 };
         part = relocate(extractAlone(), sharedSlot, alone, placement);
       }
-      if (chunk.reusable) next.add(chunk, text, { part, placement });
+      if (key !== undefined) next.add(key, chunk, text, { part, placement });
       return part;
     };
 

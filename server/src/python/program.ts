@@ -138,13 +138,20 @@ export class PyProgram implements SummaryHost {
   changedSince(mark: number): Set<string> | 'all' {
     if (this.allChangedAt > mark) return 'all';
     const changed = new Set<string>();
-    for (const [file, at] of this.changedAt) if (at > mark) changed.add(file);
+    // forEach: asked after every edit, over every file analysed once; for-of would allocate an entry each.
+    this.changedAt.forEach((at, file) => {
+      if (at > mark) changed.add(file);
+    });
     return changed;
   }
 
-  /** Every call of the workspace (or of one file), file by file in path order, each scope's calls in evaluation order. */
-  *callSites(onlyFile?: string): Generator<PyCallSite> {
-    for (const file of onlyFile === undefined ? this.files() : this.factsByFile.has(onlyFile) ? [onlyFile] : []) {
+  /**
+   * Every call of the workspace, file by file in path order, each scope's calls in evaluation order.
+   * (Per-file checks that run after every edit loop over the file's events instead: no site object
+   * for each call.)
+   */
+  *callSites(): Generator<PyCallSite> {
+    for (const file of this.files()) {
       const facts = this.facts(file)!;
       for (let scope = 0; scope < facts.scopes.length; scope++) {
         const events = facts.scopes[scope].events;
@@ -663,12 +670,15 @@ export class PyProgram implements SummaryHost {
   }
 
   private computeStartMethodFlag(): boolean {
-    for (const [file, facts] of this.factsByFile) {
+    // Recomputed after every change of any file: forEach allocates no entry per file, as for-of would.
+    let selects = false;
+    this.factsByFile.forEach((facts, file) => {
+      if (selects) return;
       for (const { scope, event, call } of startMethodCalls(facts)) {
-        if (selectsNonForkMethod(call, this.callGraph.resolveCall(file, scope, event)?.externals ?? [])) return true;
+        if (selectsNonForkMethod(call, this.callGraph.resolveCall(file, scope, event)?.externals ?? [])) selects = true;
       }
-    }
-    return false;
+    });
+    return selects;
   }
 }
 

@@ -39,14 +39,23 @@ export const checkMissingTimeouts = wholeProgramChecker(FG002_PYTHON);
 function checkFileTimeouts({ program, config, configFiles }: PythonRuleContext, file: string): Finding[] {
   const configs = configFiles ?? new Map<string, string>();
   const findings: Finding[] = [];
-  for (const site of program.callSites(file)) {
-    if (site.call.hasStarKwargs) continue; // `**kwargs` may carry the timeout
-    const externals = program.callGraph.resolveCall(site.file, site.scope, site.event)?.externals ?? [];
-    const engine = firstMatch(externals, ENGINE_BY_QNAME);
-    const finding = engine
-      ? checkEngine(program, site, engine, configs, config.timeoutSeconds)
-      : checkCall(program, site, firstMatch(externals, CALL_BY_QNAME), config.timeoutSeconds);
-    if (finding) findings.push(finding);
+  const scopes = program.facts(file)?.scopes ?? [];
+  // Runs after every edit over each call of the edited file (thousands in a large module): plain
+  // loops, and a site object only for the rare call that resolves to a catalogued API.
+  for (let scope = 0; scope < scopes.length; scope++) {
+    const events = scopes[scope].events;
+    for (let event = 0; event < events.length; event++) {
+      const call = events[event];
+      if (call.k !== 'call' || call.hasStarKwargs) continue; // `**kwargs` may carry the timeout
+      const externals = program.callGraph.resolveCall(file, scope, event)?.externals;
+      if (externals === undefined || externals.length === 0) continue;
+      const engine = firstMatch(externals, ENGINE_BY_QNAME);
+      const entry = engine ? undefined : firstMatch(externals, CALL_BY_QNAME);
+      if (!engine && !entry) continue;
+      const site: CallSite = { file, scope, event, call };
+      const finding = engine ? checkEngine(program, site, engine, configs, config.timeoutSeconds) : checkCall(program, site, entry, config.timeoutSeconds);
+      if (finding) findings.push(finding);
+    }
   }
   return findings;
 }
@@ -155,8 +164,8 @@ function indexByQualname<T extends { qualnames: string[] }>(entries: readonly T[
 }
 
 function firstMatch<T>(externals: string[], index: Map<string, T>): T | undefined {
-  for (const qname of externals) {
-    const entry = index.get(qname);
+  for (let i = 0; i < externals.length; i++) {
+    const entry = index.get(externals[i]);
     if (entry) return entry;
   }
   return undefined;
