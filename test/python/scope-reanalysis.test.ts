@@ -80,6 +80,19 @@ describe('scopes to re-analyse after an edit', () => {
     assert.deepEqual(await reanalysed(MODULE, edit(MODULE, '    x = 1', '    x = 1 + 2')), ['lonely', 'lonely.inner']);
   });
 
+  it('a name found elsewhere only as the name of another definition is no reference', async () => {
+    const twoRuns = `${MODULE}\nclass Other:\n    def run(self):\n        pass\n`;
+    assert.deepEqual(await reanalysed(twoRuns, edit(twoRuns, '        y = 2', '        y = 3')), ['Service.run']);
+    // A call by that name may reach either method: the whole file.
+    const called = `${twoRuns}\ndef go(other):\n    other.run()\n`;
+    assert.equal(await reanalysed(called, edit(called, '        y = 2', '        y = 3')), undefined);
+    // `define run` is no definition (only `def` and `class` are), nor is `undef run`.
+    for (const mention of ['# define run', 'x = "undef run"']) {
+      const mentioned = `${twoRuns}\n${mention}\n`;
+      assert.equal(await reanalysed(mentioned, edit(mentioned, '        y = 2', '        y = 3')), undefined, mention);
+    }
+  });
+
   it('nothing changed: no scope', async () => {
     assert.deepEqual(await reanalysed(MODULE, MODULE), []);
   });
@@ -160,6 +173,15 @@ function serviceModule(functions: number): string {
     '        pass',
     '',
     '    def setup(self):',
+    '        pass',
+    '',
+    '    def close(self):',
+    '        pass',
+    '',
+    // Method names Worker has too: a definition elsewhere is no reference, `Worker().serve()` is.
+    'class Other:',
+    '    def serve(self):',
+    '        pass',
     '        pass',
     '',
     '    def close(self):',

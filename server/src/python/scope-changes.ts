@@ -16,8 +16,10 @@
  *   there moves it, and the end of every scope and class around it): those scopes are analysed
  *   again as well (not the scopes nested in them);
  * - each changed function keeps its name, kind, parent and class, is not a dunder method, and its
- *   name appears nowhere in the file outside its own definition (a whole-word search of the text,
- *   comments and strings included, which only errs on the side of re-analysing everything);
+ *   name appears nowhere in the file outside its own definition but as the name of another
+ *   definition (`def NAME`, `class NAME`: test classes repeat method names; a definition refers to
+ *   nothing). A whole-word search of the text, comments and strings included, which only errs on
+ *   the side of re-analysing everything;
  * - neither the changed functions nor the scopes nested in them declare a `global`/`nonlocal` or,
  *   as methods, assign an attribute of their `self`, before or after the edit, and no class is
  *   defined inside them.
@@ -136,7 +138,7 @@ function writesOutside(scope: PyScope): boolean {
   return scope.blocks.some((block) => block.target !== undefined && block.target.split(',').some((target) => ofSelf(target.trim())));
 }
 
-/** Whether `name` occurs as a whole word in the text outside the scope's own lines. */
+/** Whether `name` occurs as a whole word in the text outside the scope's own lines, other than as a name being defined. */
 function mentionedOutside(text: string, name: string, scope: PyScope): boolean {
   const { start, end } = scope.range;
   const word = new RegExp(`(?<![\\w])${name.replace(/[^\w]/g, '\\$&')}(?![\\w])`, 'g');
@@ -148,9 +150,21 @@ function mentionedOutside(text: string, name: string, scope: PyScope): boolean {
       line++;
       lineStart = newline + 1;
     }
-    if (line < start.line || line > end.line) return true;
+    if ((line < start.line || line > end.line) && !isDefinedName(text, match.index)) return true;
   }
   return false;
+}
+
+/** The word at `at` is the name a `def` or `class` statement defines (exactly one space after the keyword). */
+function isDefinedName(text: string, at: number): boolean {
+  return endsWithKeyword(text, at - 1, 'def') || endsWithKeyword(text, at - 1, 'class');
+}
+
+/** `text` has `keyword` and one space just before `space` (the space at `space`), as a whole word. */
+function endsWithKeyword(text: string, space: number, keyword: string): boolean {
+  const start = space - keyword.length;
+  if (start < 0 || text.charCodeAt(space) !== 32 || !text.startsWith(keyword, start)) return false;
+  return start === 0 || !/\w/.test(text[start - 1]);
 }
 
 /** Structural equality of facts values (plain objects, arrays, primitives); shared objects compare at once. */
