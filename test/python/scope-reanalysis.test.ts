@@ -4,7 +4,7 @@
  * findings always equal a fresh workspace's.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -93,6 +93,19 @@ describe('scopes to re-analyse after an edit', () => {
     }
   });
 
+  it('a method renamed, neither name mentioned elsewhere: that method', async () => {
+    assert.deepEqual(await reanalysed(MODULE, edit(MODULE, '    def run(self):', '    def sprint(self):')), ['Service.sprint']);
+    const cases: [string, string, string][] = [
+      ['the new name is called elsewhere', MODULE.replace('    helper()', '    Service().sprint()'), 'sprint'],
+      ['the old name is called elsewhere', MODULE.replace('    helper()', '    Service().run()'), 'sprint'],
+      ['to a dunder name', MODULE, '__call__'],
+      ['to the name of another method of its class', MODULE, 'stash'],
+    ];
+    for (const [what, text, name] of cases) assert.equal(await reanalysed(text, edit(text, '    def run(self):', `    def ${name}(self):`)), undefined, what);
+    // A function with a nested function: the nested one's qualname changes too.
+    assert.equal(await reanalysed(MODULE, edit(MODULE, 'def lonely():', 'def lonelier():')), undefined);
+  });
+
   it('nothing changed: no scope', async () => {
     assert.deepEqual(await reanalysed(MODULE, MODULE), []);
   });
@@ -146,6 +159,9 @@ const STATEMENTS = [
   'POOL = ThreadPoolExecutor(3)',
   'pass',
 ];
+
+/** Names a renaming edit gives a method: Worker's and Other's own, and new ones. */
+const METHOD_NAMES = ['serve', 'setup', 'close', 'stop', 'serve_fast', 'drain'];
 
 function serviceModule(functions: number): string {
   const lines = [
@@ -216,9 +232,12 @@ describe('partial re-analysis of an open document', () => {
       const bodyLines = lines
         .map((line, index) => (/^ {4,}/.test(line) && !/^\s*def /.test(line) && !lines[index - 1]?.startsWith('if __name__') ? index : -1))
         .filter((index) => index >= 0);
-      const line = bodyLines[Math.floor(next() * bodyLines.length)];
+      // One edit in five renames a method (to a name it may share with another method, or that a statement calls).
+      const methodLines = lines.map((text, index) => (/^ {4}def \w+\(self\):$/.test(text) ? index : -1)).filter((index) => index >= 0);
+      const renaming = next() < 0.2;
+      const line = renaming ? methodLines[Math.floor(next() * methodLines.length)] : bodyLines[Math.floor(next() * bodyLines.length)];
       const statement = STATEMENTS[Math.floor(next() * STATEMENTS.length)].replace('{n}', String(Math.floor(next() * 12)));
-      const replacement = `${lines[line].match(/^\s*/)![0]}${statement}`;
+      const replacement = renaming ? `    def ${METHOD_NAMES[Math.floor(next() * METHOD_NAMES.length)]}(self):` : `${lines[line].match(/^\s*/)![0]}${statement}`;
       const before = text;
       lines[line] = replacement;
       text = lines.join('\n');
@@ -232,6 +251,30 @@ describe('partial re-analysis of an open document', () => {
       assert.deepEqual(incremental, snapshot((await analyze(fresh)).findings), `after edit ${step}: line ${line + 1} -> ${statement}`);
     }
     assert.ok(partialEdits >= 30, `${partialEdits} of the edits re-analysed only their function`);
+  });
+});
+
+describe('a method renamed in an open document', () => {
+  it('changes what another file resolves by its qualified name (a configured pool factory)', async () => {
+    const root = join(scratch, 'renamed');
+    mkdirSync(root, { recursive: true });
+    const service = join(root, 'service.py');
+    const entry = join(root, 'entry.py');
+    const text = 'class Worker:\n    def make(self):\n        return 1\n';
+    writeFileSync(join(root, 'forkguard.toml'), 'poolFactories = ["service.Worker.make"]\n');
+    writeFileSync(service, text);
+    writeFileSync(entry, 'import os\n\nimport service\n\nPOOL = service.Worker().make()\nos.fork()\n');
+    const workspace = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
+    await workspace.scan();
+    workspace.openDocument(service, text, 1);
+    const rulesAt = (findings: Map<string, Finding[]>) => (findings.get(entry) ?? []).map((finding) => finding.rule);
+    assert.deepEqual(rulesAt((await analyze(workspace)).findings), ['FG001']);
+    const renamed = text.replace('def make', 'def build');
+    assert.ok(scopesToReanalyse(await factsOf(text), await factsOf(renamed), renamed), 'a partial re-analysis');
+    workspace.changeDocument(service, 2, [{ range: { start: { line: 1, character: 8 }, end: { line: 1, character: 12 } }, text: 'build' }]);
+    assert.deepEqual(rulesAt((await analyze(workspace)).findings), []);
+    workspace.changeDocument(service, 3, [{ range: { start: { line: 1, character: 8 }, end: { line: 1, character: 13 } }, text: 'make' }]);
+    assert.deepEqual(rulesAt((await analyze(workspace)).findings), ['FG001']);
   });
 });
 

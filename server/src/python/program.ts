@@ -35,6 +35,12 @@ export interface PyCallSite {
   call: PyCallEvent;
 }
 
+/** An edit of a file whose other scopes keep their analyses: the scopes re-analysed, and whether a method was renamed. */
+interface PartialChange {
+  scopes: ReadonlySet<number>;
+  methodsChanged: boolean;
+}
+
 /** Rounds of re-analysis of a call cycle before its summaries are taken as they are. */
 const MAX_CYCLE_ROUNDS = 4;
 /** Stands for a derived value read earlier but not kept: never equal to a recomputed one. */
@@ -440,7 +446,10 @@ export class PyProgram implements SummaryHost {
       if (changedMethods.size > 0) for (const [other, names] of this.fallbackNames) if ([...names].some((n) => changedMethods.has(n))) stale.add(other);
     }
     if (fileSetChanged) this.invalidate(this.withDependents(stale));
-    else this.invalidateWithCutoff(file, previous, stale, previous && next && scopesToReanalyse(previous, next, this.textSource?.(file)));
+    else {
+      const scopes = previous && next && scopesToReanalyse(previous, next, this.textSource?.(file));
+      this.invalidateWithCutoff(file, previous, stale, scopes && { scopes, methodsChanged });
+    }
 
     if (flagBefore !== undefined && flagBefore !== this.selectsNonForkStartMethod()) this.invalidateAll();
   }
@@ -514,7 +523,7 @@ export class PyProgram implements SummaryHost {
    * (scope-changes.ts), the first wave drops just those of its derived data (their summaries,
    * hazards and call resolutions) and compares just their values; the rest of the file's stays.
    */
-  private invalidateWithCutoff(edited: string, editedBefore: PyFacts | undefined, stale: Set<string>, editedScopes?: ReadonlySet<number>): void {
+  private invalidateWithCutoff(edited: string, editedBefore: PyFacts | undefined, stale: Set<string>, editedScopes?: PartialChange): void {
     let wave = new Set([...stale, ...(this.factReaders.get(edited) ?? [])]);
     let partial = editedScopes;
     for (let round = 0; wave.size > 0; round++) {
@@ -526,7 +535,7 @@ export class PyProgram implements SummaryHost {
       for (const file of wave) valuesBefore.set(file, file === edited && round === 0 ? this.derivedValues(file, partial, editedBefore) : this.derivedValues(file));
       if (partial && wave.has(edited)) {
         wave.delete(edited);
-        this.invalidateScopes(edited, partial);
+        this.invalidateScopes(edited, partial.scopes);
         this.invalidate(wave);
         wave.add(edited);
       } else this.invalidate(wave);
@@ -547,18 +556,18 @@ export class PyProgram implements SummaryHost {
 
   /**
    * The values derived for `file` that other files read, each as a comparable string. Only those
-   * are compared: a value no other file read cannot make another file stale. With `onlyScopes`,
-   * only the summaries and call resolutions of those scopes (the values a partial invalidation drops).
+   * are compared: a value no other file read cannot make another file stale. With `partial`, only
+   * the values a partial invalidation of those scopes can change (isKeyOfScopes).
    * `factsBefore`: the facts the values were derived from, when the file's facts were replaced since.
    */
-  private derivedValues(file: string, onlyScopes?: ReadonlySet<number>, factsBefore = this.factsByFile.get(file)): Map<string, string> {
+  private derivedValues(file: string, partial?: PartialChange, factsBefore = this.factsByFile.get(file)): Map<string, string> {
     const values = new Map<string, string>();
     const readersByKey = this.derivedReaders.get(file);
     if (!readersByKey) return values;
     const wanted = new Set<string>();
     for (const [key, readers] of readersByKey) {
       if (readers.size === 0) readersByKey.delete(key); // its readers were all dropped
-      else if (!onlyScopes || isKeyOfScopes(key, onlyScopes)) wanted.add(key);
+      else if (!partial || isKeyOfScopes(key, partial.scopes, partial.methodsChanged)) wanted.add(key);
     }
     if (wanted.size === 0) return values;
     (this.analyses.get(file) ?? []).forEach((analysis, scope) => {
@@ -718,9 +727,14 @@ function selectsNonForkMethod(call: PyCallEvent, externals: string[]): boolean {
 }
 
 /** Whether a derived-value key (`summary S`, `call S E`, `member N`, `layout C`) is a summary or call resolution of one of the scopes. */
-function isKeyOfScopes(key: string, scopes: ReadonlySet<number>): boolean {
+/**
+ * The derived keys a partial invalidation of `scopes` can change: their summaries, call resolutions
+ * and qualified names (a method renamed), and with `methodsChanged` where methods of a name are.
+ */
+function isKeyOfScopes(key: string, scopes: ReadonlySet<number>, methodsChanged: boolean): boolean {
   const [kind, scope] = key.split(' ');
-  return (kind === 'summary' || kind === 'call') && scopes.has(Number(scope));
+  if (kind === 'methods') return methodsChanged;
+  return (kind === 'summary' || kind === 'call' || kind === 'qualname') && scopes.has(Number(scope));
 }
 
 function functionKey(fn: FunctionRef): string {

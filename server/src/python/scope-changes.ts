@@ -15,8 +15,10 @@
  *   The one difference allowed is where a function's `def` statement ends on its last line (an edit
  *   there moves it, and the end of every scope and class around it): those scopes are analysed
  *   again as well (not the scopes nested in them);
- * - each changed function keeps its name, kind, parent and class, is not a dunder method, and its
- *   name appears nowhere in the file outside its own definition but as the name of another
+ * - each changed function keeps its kind, parent and class, and its name, or is a method renamed
+ *   (the one difference in its class's methods), with no scope nested in it; it is not a dunder
+ *   method, and its name (both names, renamed) appears nowhere in the file outside its own
+ *   definition but as the name of another
  *   definition (`def NAME`, `class NAME`: test classes repeat method names; a definition refers to
  *   nothing). A whole-word search of the text, comments and strings included, which only errs on
  *   the side of re-analysing everything;
@@ -31,7 +33,15 @@ import type { PyFacts, PyScope } from './facts';
 /** The scopes to re-analyse (changed function scopes and the scopes nested in them), or undefined for the whole file. */
 export function scopesToReanalyse(previous: PyFacts, next: PyFacts, text: string | undefined): Set<number> | undefined {
   if (text === undefined || previous.lineCount !== next.lineCount || previous.scopes.length !== next.scopes.length) return undefined;
-  if (previous.classes.length !== next.classes.length || !previous.classes.every((cls, i) => compare(cls, next.classes[i]) !== 'different')) return undefined;
+  if (previous.classes.length !== next.classes.length) return undefined;
+  const renamed = new Set<number>();
+  for (let i = 0; i < next.classes.length; i++) {
+    const before = previous.classes[i];
+    const after = next.classes[i];
+    if (sameValue(before.methods, after.methods)) {
+      if (compare(before, after) === 'different') return undefined;
+    } else if (!addRenamedMethods(before.methods, after.methods, renamed) || compare({ ...before, methods: {} }, { ...after, methods: {} }) === 'different') return undefined;
+  }
   const changed: number[] = [];
   const moved: number[] = [];
   for (let index = 0; index < next.scopes.length; index++) {
@@ -43,7 +53,8 @@ export function scopesToReanalyse(previous: PyFacts, next: PyFacts, text: string
       moved.push(index);
       continue;
     }
-    if (after.kind !== 'function' || !sameHeader(before, after) || isDunder(after.qualname)) return undefined;
+    if (after.kind !== 'function' || isDunder(after.qualname) || isDunder(before.qualname)) return undefined;
+    if (!sameHeader(before, after) && !(renamed.has(index) && renamedMethod(before, after))) return undefined;
     changed.push(index);
   }
 
@@ -59,6 +70,8 @@ export function scopesToReanalyse(previous: PyFacts, next: PyFacts, text: string
   for (const index of changed) {
     const scope = next.scopes[index];
     if (mentionedOutside(text, lastName(scope.qualname), scope)) return undefined;
+    const formerName = lastName(previous.scopes[index].qualname);
+    if (formerName !== lastName(scope.qualname) && mentionedOutside(text, formerName, scope)) return undefined;
   }
   // A scope whose statements only end elsewhere on their last line is analysed again too (a class
   // body's step in a chain carries its range), without the scopes nested in it.
@@ -111,6 +124,29 @@ function compareRanges(a: Range, b: Range): Difference {
 
 function sameHeader(a: PyScope, b: PyScope): boolean {
   return a.qualname === b.qualname && a.kind === b.kind && a.parent === b.parent && a.className === b.className;
+}
+
+/**
+ * Adds the scopes of methods renamed between two `methods` records to `renamed`; false when the
+ * records differ otherwise (a method added, removed, or two now sharing a name).
+ */
+function addRenamedMethods(before: Record<string, number>, after: Record<string, number>, renamed: Set<number>): boolean {
+  const nameOf = new Map<number, string>();
+  for (const name of Object.keys(before)) nameOf.set(before[name], name);
+  const afterNames = Object.keys(after);
+  if (afterNames.length !== nameOf.size || afterNames.length !== Object.keys(before).length) return false;
+  for (const name of afterNames) {
+    const formerName = nameOf.get(after[name]);
+    if (formerName === undefined) return false;
+    if (formerName !== name) renamed.add(after[name]);
+  }
+  return true;
+}
+
+/** The same method under another name: same kind, parent and class, the qualname's last part alone differing. */
+function renamedMethod(a: PyScope, b: PyScope): boolean {
+  const prefix = (qualname: string): string => qualname.slice(0, qualname.lastIndexOf('.') + 1);
+  return a.className !== undefined && a.className === b.className && a.kind === b.kind && a.parent === b.parent && prefix(a.qualname) === prefix(b.qualname);
 }
 
 function isDunder(qualname: string): boolean {
