@@ -10,21 +10,9 @@ import { extractFactsFromText } from '../../server/src/python/extract';
 import { initPython } from '../../server/src/python/parser';
 import { LineIndex } from '../../server/src/python/source-text';
 import { ruleFixtureSources, summary } from './helpers';
+import { seededRandom } from '../robustness/random';
 
 before(() => initPython());
-
-
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = ['x', '(', ')', ' ', '\n', ':', 'f()', '\n    ', '"', '#', '\t', 'def g():\n    pool.submit(h)\n', 'class K(Base):\n    x = make()\n', '\n\n', 'if a:\n    b()\n'];
 
@@ -52,7 +40,7 @@ function randomEdit(text: string, next: () => number, snippets = SNIPPETS): Text
 }
 
 async function assertEditsKeepFacts(source: string, seed: number, edits: number, snippets = SNIPPETS): Promise<void> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const document = new PythonDocument(source);
   let text = source;
   assert.deepEqual(document.facts, await extractFactsFromText(text));

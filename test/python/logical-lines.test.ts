@@ -6,21 +6,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LineIndex, LogicalLines, type LineEdit } from '../../server/src/python/source-text';
 import { ruleFixtureSources } from './helpers';
+import { seededRandom } from '../robustness/random';
 
 function table(logical: LogicalLines, count: number): string[] {
   return Array.from({ length: count }, (_, line) => `${line}: ${logical.startOf(line)}-${logical.endOf(line)}`);
-}
-
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** What may open or close a logical line: brackets, quotes, triple quotes, backslashes, comments. */
@@ -28,7 +17,7 @@ const SNIPPETS = ['(', ')', '[', ']', '{', '}', '"', "'", '"""', "'''", '\\', '\
 
 describe('LogicalLines after an edit', () => {
   it('equals a scan of the whole new text, after each of 400 random edits (seeded)', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     let text = ruleFixtureSources().slice(0, 30).join('\n');
     let lines = new LineIndex(text);
     let logical = new LogicalLines(lines);

@@ -14,6 +14,7 @@ import { Workspace } from '../../server/src/engine/workspace';
 import { extractFacts } from '../../server/src/python/extract';
 import { scopesToReanalyse } from '../../server/src/python/scope-changes';
 import { initPython, newPythonParser } from '../../server/src/python/parser';
+import { seededRandom } from '../robustness/random';
 
 const scratch = mkdtempSync(join(tmpdir(), 'fg-scope-reanalysis-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -129,16 +130,6 @@ function snapshot(findings: Map<string, Finding[]>): unknown {
   return [...findings].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, list]) => [file, list.map((f) => ({ ...f }))]);
 }
 
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One-line statements an edit puts in a function body: pools, forks, resets, calls across functions, plain code. */
 const STATEMENTS = [
   'value = 1',
@@ -224,7 +215,7 @@ describe('partial re-analysis of an open document', () => {
     await workspace.scan();
     workspace.openDocument(file, text, 1);
     await analyze(workspace);
-    const next = random(8);
+    const next = seededRandom(8);
     let partialEdits = 0;
     for (let step = 0; step < 150; step++) {
       // Replace one body line of a function with another statement (same line count: a candidate for partial re-analysis).

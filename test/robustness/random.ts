@@ -140,3 +140,9 @@ export function mutate(text: string, random: SeededRandom, maxSteps = 3): { text
   }
   return { text, steps };
 }
+
+/** SeededRandom's floats as a plain function, for tests that only draw numbers. */
+export function seededRandom(seed: number): () => number {
+  const source = new SeededRandom(seed);
+  return () => source.next();
+}

@@ -13,6 +13,7 @@ import { analyze, Workspace } from '../../server/src/engine';
 import type { Finding } from '../../server/src/model';
 import type { TsFacts } from '../../server/src/typescript/facts';
 import { TsProgram } from '../../server/src/typescript/program';
+import { seededRandom } from '../robustness/random';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -53,17 +54,6 @@ function summary(findings: Map<string, Finding[]>, root: string): string[] {
     .sort();
 }
 
-/** A small deterministic generator (mulberry32), so a failure names its seed and replays. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function fromScratch(root: string): Promise<string[]> {
   const fresh = await Workspace.create({ roots: [root], cacheDir: null });
   try {
@@ -91,7 +81,7 @@ describe('incremental TS/JS analysis', () => {
         for (const name of OPEN) ws.openDocument(join(root, name), VERSIONS[name][0]!, 1);
         assert.deepEqual(summary((await analyze(ws)).findings, root), await fromScratch(root));
 
-        const next = random(seed);
+        const next = seededRandom(seed);
         const names = Object.keys(VERSIONS);
         const seen = new Set<string>();
         for (let step = 0; step < 14; step++) {
