@@ -44,9 +44,23 @@ const VERSIONS: Record<string, [string | undefined, string | undefined]> = {
     "export async function each(ids: string[]) {\n  return Promise.all(ids.map((id) => load(id)));\n}\nasync function load(id: string) {\n  return id;\n}\n",
     "import pLimit from 'p-limit';\nconst limit = pLimit(2);\nexport async function each(ids: string[]) {\n  return Promise.all(ids.map((id) => limit(() => load(id))));\n}\nasync function load(id: string) {\n  return id;\n}\n",
   ],
+  // FG001: after the edit, the primary reaches pools through workspace functions (one through another), then forks.
+  'primary.ts': [
+    "import cluster from 'node:cluster';\nif (cluster.isPrimary) {\n  for (let i = 0; i < 2; i++) cluster.fork();\n}\n",
+    "import cluster from 'node:cluster';\nimport { Pool } from 'pg';\nimport { startPools } from './pools';\nfunction open() {\n  return new Pool({ host: 'db', statement_timeout: 5000 });\n}\nfunction boot() {\n  open();\n}\nboot();\nstartPools();\nif (cluster.isPrimary) {\n  for (let i = 0; i < 2; i++) cluster.fork();\n}\n",
+  ],
+  // FG001 through a function that only changes its name (boot and start swap bodies): the calls stay the same.
+  'swap.ts': [
+    "import cluster from 'node:cluster';\nimport { Pool } from 'pg';\nfunction open() {\n  return new Pool({ host: 'db', statement_timeout: 5000 });\n}\nfunction boot() {\n  open();\n}\nfunction start() {}\nboot();\nstart();\ncluster.fork();\n",
+    "import cluster from 'node:cluster';\nimport { Pool } from 'pg';\nfunction open() {\n  return new Pool({ host: 'db', statement_timeout: 5000 });\n}\nfunction start() {\n  open();\n}\nfunction boot() {}\nboot();\nstart();\ncluster.fork();\n",
+  ],
+  'pools.ts': [
+    "import { Pool } from 'pg';\nexport function startPools() {\n  return new Pool({ host: 'db', statement_timeout: 5000 });\n}\n",
+    'export function startPools() {\n  return 1;\n}\n',
+  ],
 };
 /** Files the analysing workspace holds open in the editor: their edits come as document changes. */
-const OPEN = new Set(['pg.ts', 'crawl.ts']);
+const OPEN = new Set(['pg.ts', 'crawl.ts', 'pools.ts', 'swap.ts']);
 
 function summary(findings: Map<string, Finding[]>, root: string): string[] {
   return [...findings]
@@ -112,7 +126,7 @@ describe('incremental TS/JS analysis', () => {
     dirs.push(root);
     for (const [name, [before]] of Object.entries(VERSIONS)) if (before !== undefined) writeFileSync(join(root, name), before);
     const found = (await fromScratch(root)).map((line) => JSON.parse(line) as [string, string, Finding['range']]).map(([file, rule, range]) => `${file}:${range.start.line + 1} ${rule}`);
-    assert.deepEqual(found, ['api.js:4 FG002', 'helpers.ts:2 FG003', 'pg.ts:2 FG002', 'server.mjs:3 FG002']);
+    assert.deepEqual(found, ['api.js:4 FG002', 'helpers.ts:2 FG003', 'pg.ts:2 FG002', 'server.mjs:3 FG002', 'swap.ts:12 FG001']);
   });
 });
 

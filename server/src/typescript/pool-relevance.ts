@@ -34,20 +34,97 @@ interface FileNames {
   relative: Set<string>;
 }
 
+/**
+ * What one file brings to the fixpoint, read from its facts alone: kept per facts object, so an
+ * analysis after an edit reads again only the edited file (the fixpoint itself is redone, over
+ * these summaries, not over every call of the workspace).
+ */
+interface FileRelevance {
+  names: FileNames;
+  /** Names a catalog call's result is stored in (where a pool may be held). */
+  holders: string[];
+  /** Functions interesting by themselves: they import a catalog or workspace module, or hold a call that matters. */
+  seeds: number[];
+  /** Functions holding a close call (`pool.end()`), interesting when one of these names holds a pool somewhere. */
+  seedsIfHolder: { fn: number; holders: string[] }[];
+  /** How calls spell a callee (spelledName) -> the functions holding those calls. */
+  callersBySpelled: Map<string, number[]>;
+  /** By function id: how a call spells the function (functionSpelling), and for a callback, the function holding the call it is passed to. */
+  units: { spelled?: string; callbackOwner?: number }[];
+  /** All of the above but `names`, as text: equal texts give the fixpoint equal inputs (built when compared). */
+  signature?: string;
+}
+
+const relevanceByFacts = new WeakMap<TsFacts, FileRelevance>();
+
+/** The fixpoint's answer: interesting functions, and the names that reach them (see PoolRelevance). */
+interface Interest {
+  /** File -> ids of its functions whose walk can find something. */
+  interesting: Map<string, Set<number>>;
+  functionNames: Set<string>;
+  methodNames: Set<string>;
+  classNames: Set<string>;
+  holderNames: Set<string>;
+}
+
+/**
+ * Kept per program between analyses: every file's callers by spelled callee, merged (an analysis
+ * after an edit moves only the edited file's entries), and the last fixpoint, reused as it is
+ * when no file's relevance changed (most edits: a string, an argument, a body statement).
+ */
+class RelevanceState {
+  private readonly byFile = new Map<string, FileRelevance>();
+  private readonly callers = new Map<string, Map<string, number[]>>();
+  private interest: Interest | undefined;
+
+  /** Takes the files' relevances; the last fixpoint when they are those it was computed from. */
+  update(files: readonly string[], relevances: readonly FileRelevance[]): Interest | undefined {
+    let changed = false;
+    files.forEach((file, index) => {
+      const relevance = relevances[index];
+      const before = this.byFile.get(file);
+      if (before === relevance) return;
+      if (!before || signatureOf(before) !== signatureOf(relevance)) changed = true;
+      if (before) this.remove(file, before);
+      this.byFile.set(file, relevance);
+      relevance.callersBySpelled.forEach((fns, spelled) => {
+        let byCaller = this.callers.get(spelled);
+        if (!byCaller) this.callers.set(spelled, (byCaller = new Map()));
+        byCaller.set(file, fns);
+      });
+    });
+    if (this.byFile.size > files.length) {
+      changed = true;
+      const present = new Set(files);
+      for (const [file, relevance] of this.byFile) if (!present.has(file)) this.remove(file, relevance);
+    }
+    if (changed) this.interest = undefined;
+    return this.interest;
+  }
+
+  keep(interest: Interest): void {
+    this.interest = interest;
+  }
+
+  /** The functions, file by file, holding a call spelled `spelled`. */
+  callersOf(spelled: string): ReadonlyMap<string, number[]> | undefined {
+    return this.callers.get(spelled);
+  }
+
+  private remove(file: string, relevance: FileRelevance): void {
+    this.byFile.delete(file);
+    relevance.callersBySpelled.forEach((_, spelled) => {
+      const byCaller = this.callers.get(spelled);
+      byCaller?.delete(file);
+      if (byCaller?.size === 0) this.callers.delete(spelled);
+    });
+  }
+}
+
+const states = new WeakMap<TsProgram, RelevanceState>();
+
 export class PoolRelevance {
-  private readonly names = new Map<string, FileNames>();
-  /** `<file>#<function id>` of functions whose walk can find something. */
-  private interesting: Set<string> | undefined;
-  /**
-   * Names of interesting functions, as calls spell them: plain functions by their name (`start()`
-   * only, not `x.start()`: a helper named `map` must not make every `arr.map()` a candidate),
-   * methods by their short name (`db.close()`), constructors by their class (`new Db()`).
-   */
-  private readonly functionNames = new Set<string>();
-  private readonly methodNames = new Set<string>();
-  private readonly classNames = new Set<string>();
-  /** Names pools are held in (`pool`, `this.redis` -> `redis`): a close is spelled on one of them. */
-  private readonly holderNames = new Set<string>();
+  private interest: Interest | undefined;
 
   constructor(private readonly program: TsProgram) {}
 
@@ -59,88 +136,68 @@ export class PoolRelevance {
 
   /** Whether a function's walk can find anything (else its summary is empty without a walk). */
   isInteresting(file: string, fn: number): boolean {
-    this.compute();
-    return this.interesting!.has(`${file}#${fn}`);
+    return this.compute().interesting.get(file)?.has(fn) ?? false;
   }
 
   private namesOf(file: string): FileNames {
-    let names = this.names.get(file);
-    if (!names) {
-      names = { catalog: new Set(), relative: new Set() };
-      for (const entry of this.program.facts(file)?.imports ?? []) {
-        if (entry.typeOnly || entry.local === '') continue;
-        if (isRelativeSpecifier(entry.module)) names.relative.add(entry.local);
-        else if (CATALOG_MODULES.has(stripNodePrefix(entry.module))) names.catalog.add(entry.local);
-      }
-      this.names.set(file, names);
-    }
-    return names;
+    return relevanceOf(this.program.facts(file)!).names;
   }
 
   /**
    * Interesting functions, to a fixpoint: a function is interesting when it holds a call or an
    * import that can matter by itself, a call by name to an interesting function, or an
-   * interesting callback (applied where it is passed).
+   * interesting callback (applied where it is passed). Names of interesting functions, as calls
+   * spell them: plain functions by their name (`start()` only, not `x.start()`: a helper named
+   * `map` must not make every `arr.map()` a candidate), methods by their short name
+   * (`db.close()`), constructors by their class (`new Db()`). Holder names: where pools are held
+   * (`pool`, `this.redis` -> `redis`), as a close is spelled on one of them.
    */
-  private compute(): void {
-    if (this.interesting) return;
-    const interesting = new Set<string>();
-    this.interesting = interesting;
-    /** Last callee name -> functions calling that name. */
-    const callersByName = new Map<string, string[]>();
-    const pending: string[] = [];
-    const mark = (key: string): void => {
-      if (!interesting.has(key)) {
-        interesting.add(key);
-        pending.push(key);
-      }
-    };
+  private compute(): Interest {
+    if (this.interest) return this.interest;
     const files = this.program.files();
-    for (const file of files) {
-      const facts = this.program.facts(file)!;
-      for (const call of facts.calls) {
-        // Where a pool may be held: the name a catalog call's result is stored in.
-        if (call.assignedTo && call.assignedTo.length > 0 && this.rootedInCatalog(file, facts, call, 0)) this.holderNames.add(call.assignedTo[call.assignedTo.length - 1]);
-      }
-    }
-    for (const file of files) {
-      const facts = this.program.facts(file)!;
-      for (const entry of facts.imports) {
-        if (entry.function !== undefined && !entry.typeOnly && (isRelativeSpecifier(entry.module) || CATALOG_MODULES.has(stripNodePrefix(entry.module)))) mark(`${file}#${entry.function}`);
-      }
-      for (const call of facts.calls) {
-        if (call.function === undefined) continue;
-        const key = `${file}#${call.function}`;
-        const spelled = spelledName(call);
-        if (spelled) {
-          const callers = callersByName.get(spelled);
-          if (callers) callers.push(key);
-          else callersByName.set(spelled, [key]);
-        }
-        if (this.mattersByItself(file, call, 0)) mark(key);
-      }
-    }
-    while (pending.length > 0) {
-      const key = pending.pop()!;
-      const hash = key.lastIndexOf('#');
-      const file = key.slice(0, hash);
-      const facts = this.program.facts(file)!;
-      const fn = facts.functions[Number(key.slice(hash + 1))];
-      if (!fn) continue;
+    const relevances = files.map((file) => relevanceOf(this.program.facts(file)!));
+    let state = states.get(this.program);
+    if (!state) states.set(this.program, (state = new RelevanceState()));
+    const kept = state.update(files, relevances);
+    if (kept) return (this.interest = kept);
+
+    const interest: Interest = { interesting: new Map(), functionNames: new Set(), methodNames: new Set(), classNames: new Set(), holderNames: new Set() };
+    const relevanceByFile = new Map<string, FileRelevance>();
+    files.forEach((file, index) => relevanceByFile.set(file, relevances[index]));
+    const pendingFiles: string[] = [];
+    const pendingFns: number[] = [];
+    const mark = (file: string, fn: number): void => {
+      let fns = interest.interesting.get(file);
+      if (!fns) interest.interesting.set(file, (fns = new Set()));
+      if (fns.has(fn)) return;
+      fns.add(fn);
+      pendingFiles.push(file);
+      pendingFns.push(fn);
+    };
+    for (const relevance of relevances) for (const holder of relevance.holders) interest.holderNames.add(holder);
+    files.forEach((file, index) => {
+      const relevance = relevances[index];
+      for (const fn of relevance.seeds) mark(file, fn);
+      for (const { fn, holders } of relevance.seedsIfHolder) if (holders.some((holder) => interest.holderNames.has(holder))) mark(file, fn);
+    });
+    while (pendingFiles.length > 0) {
+      const file = pendingFiles.pop()!;
+      const unit = relevanceByFile.get(file)!.units[pendingFns.pop()!];
+      if (!unit) continue;
       // A callback runs where it is passed: the unit holding that call is interesting too.
-      if (fn.argumentOf) {
-        const owner = facts.calls[fn.argumentOf.call]?.function;
-        if (owner !== undefined) mark(`${file}#${owner}`);
-      }
-      if (fn.name === undefined) continue;
-      const dot = fn.name.lastIndexOf('.');
-      const spelled = dot < 0 ? `fn:${fn.name}` : fn.name.endsWith('.constructor') ? `new:${fn.name.slice(0, fn.name.indexOf('.'))}` : `method:${fn.name.slice(dot + 1)}`;
+      if (unit.callbackOwner !== undefined) mark(file, unit.callbackOwner);
+      const spelled = unit.spelled;
+      if (spelled === undefined) continue;
       const [kind, name] = [spelled.slice(0, spelled.indexOf(':')), spelled.slice(spelled.indexOf(':') + 1)];
-      const set = kind === 'fn' ? this.functionNames : kind === 'new' ? this.classNames : this.methodNames;
+      const set = kind === 'fn' ? interest.functionNames : kind === 'new' ? interest.classNames : interest.methodNames;
       if (set.has(name)) continue;
       set.add(name);
-      for (const caller of callersByName.get(spelled) ?? []) mark(caller);
+      state.callersOf(spelled)?.forEach((fns, caller) => {
+        for (const callerFn of fns) mark(caller, callerFn);
+      });
     }
+    state.keep(interest);
+    return (this.interest = interest);
   }
 
   /** A call that reaches an interesting function by its spelled name. */
@@ -148,20 +205,8 @@ export class PoolRelevance {
     const spelled = spelledName(call);
     if (!spelled) return false;
     const name = spelled.slice(spelled.indexOf(':') + 1);
-    return spelled.startsWith('fn:') ? this.functionNames.has(name) : spelled.startsWith('new:') ? this.classNames.has(name) : this.methodNames.has(name);
-  }
-
-  /** A call whose innermost callee is an import of a catalog module (`new pg.Pool()`, `require('knex')(cfg)`, `new Client().connect()`). */
-  private rootedInCatalog(file: string, facts: TsFacts, call: TsCall, depth: number): boolean {
-    if (call.calleeCall !== undefined) {
-      const inner = facts.calls[call.calleeCall];
-      return depth < 8 && inner !== undefined && this.rootedInCatalog(file, facts, inner, depth + 1);
-    }
-    if (isLoader(call)) {
-      const first = call.args[0];
-      return first?.kind === 'string' && CATALOG_MODULES.has(stripNodePrefix(first.value));
-    }
-    return call.callee.length > 0 && this.namesOf(file).catalog.has(call.callee[0]);
+    const { functionNames, classNames, methodNames } = this.compute();
+    return spelled.startsWith('fn:') ? functionNames.has(name) : spelled.startsWith('new:') ? classNames.has(name) : methodNames.has(name);
   }
 
   /** A call that can matter whatever functions are interesting. */
@@ -183,10 +228,94 @@ export class PoolRelevance {
     if (names.catalog.has(root) || names.relative.has(root) || KEY_NAMES.has(last)) return true;
     if (CLOSE_NAMES.has(last) && call.callee.length >= 2) {
       const holder = root === 'this' ? call.callee[1] : root;
-      return holder !== undefined && this.holderNames.has(holder);
+      return holder !== undefined && this.compute().holderNames.has(holder);
     }
     return false;
   }
+}
+
+function relevanceOf(facts: TsFacts): FileRelevance {
+  let relevance = relevanceByFacts.get(facts);
+  if (relevance) return relevance;
+  const names: FileNames = { catalog: new Set(), relative: new Set() };
+  for (const entry of facts.imports) {
+    if (entry.typeOnly || entry.local === '') continue;
+    if (isRelativeSpecifier(entry.module)) names.relative.add(entry.local);
+    else if (CATALOG_MODULES.has(stripNodePrefix(entry.module))) names.catalog.add(entry.local);
+  }
+  relevance = { names, holders: [], seeds: [], seedsIfHolder: [], callersBySpelled: new Map(), units: [] };
+  for (const fn of facts.functions) {
+    const owner = fn.argumentOf ? facts.calls[fn.argumentOf.call]?.function : undefined;
+    relevance.units[fn.id] = { spelled: functionSpelling(fn.name), callbackOwner: owner };
+  }
+  for (const entry of facts.imports) {
+    if (entry.function !== undefined && !entry.typeOnly && (isRelativeSpecifier(entry.module) || CATALOG_MODULES.has(stripNodePrefix(entry.module)))) relevance.seeds.push(entry.function);
+  }
+  for (const call of facts.calls) {
+    if (call.assignedTo && call.assignedTo.length > 0 && rootedInCatalog(facts, names, call, 0)) relevance.holders.push(call.assignedTo[call.assignedTo.length - 1]);
+    if (call.function === undefined) continue;
+    const spelled = spelledName(call);
+    if (spelled) {
+      const callers = relevance.callersBySpelled.get(spelled);
+      if (callers) callers.push(call.function);
+      else relevance.callersBySpelled.set(spelled, [call.function]);
+    }
+    const matters = mattersBeforeAnyInterest(facts, names, call, 0);
+    if (matters === true) relevance.seeds.push(call.function);
+    else if (matters.length > 0) relevance.seedsIfHolder.push({ fn: call.function, holders: matters });
+  }
+  relevanceByFacts.set(facts, relevance);
+  return relevance;
+}
+
+/**
+ * PoolRelevance.mattersByItself before any function is known to be interesting (when the
+ * fixpoint's first marks are made): true, or the holder names one of which must hold a pool for
+ * the call to matter (a close spelled on them), none when it cannot matter.
+ */
+function mattersBeforeAnyInterest(facts: TsFacts, names: FileNames, call: TsCall, depth: number): true | string[] {
+  if (call.calleeCall !== undefined) {
+    const inner = facts.calls[call.calleeCall];
+    if (depth >= 8 || inner === undefined) return [];
+    return isLoader(inner) ? true : mattersBeforeAnyInterest(facts, names, inner, depth + 1);
+  }
+  if (call.callee.length === 0) return [];
+  if (isLoader(call)) {
+    const first = call.args[0];
+    return first?.kind === 'string' && (isRelativeSpecifier(first.value) || CATALOG_MODULES.has(stripNodePrefix(first.value))) ? true : [];
+  }
+  const root = call.callee[0];
+  if (names.catalog.has(root) || names.relative.has(root) || KEY_NAMES.has(call.callee[call.callee.length - 1])) return true;
+  if (CLOSE_NAMES.has(call.callee[call.callee.length - 1]) && call.callee.length >= 2) {
+    const holder = root === 'this' ? call.callee[1] : root;
+    return holder !== undefined ? [holder] : [];
+  }
+  return [];
+}
+
+/** A call whose innermost callee is an import of a catalog module (`new pg.Pool()`, `require('knex')(cfg)`, `new Client().connect()`). */
+function rootedInCatalog(facts: TsFacts, names: FileNames, call: TsCall, depth: number): boolean {
+  if (call.calleeCall !== undefined) {
+    const inner = facts.calls[call.calleeCall];
+    return depth < 8 && inner !== undefined && rootedInCatalog(facts, names, inner, depth + 1);
+  }
+  if (isLoader(call)) {
+    const first = call.args[0];
+    return first?.kind === 'string' && CATALOG_MODULES.has(stripNodePrefix(first.value));
+  }
+  return call.callee.length > 0 && names.catalog.has(call.callee[0]);
+}
+
+/** How calls spell a function of this name (see spelledName): `fn:start`, `method:close`, `new:Db` for a constructor. */
+function functionSpelling(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? `fn:${name}` : name.endsWith('.constructor') ? `new:${name.slice(0, name.indexOf('.'))}` : `method:${name.slice(dot + 1)}`;
+}
+
+function signatureOf(relevance: FileRelevance): string {
+  relevance.signature ??= JSON.stringify([relevance.holders, relevance.seeds, relevance.seedsIfHolder, [...relevance.callersBySpelled], relevance.units]);
+  return relevance.signature;
 }
 
 /** `require('m')` / `import('m')`. */
