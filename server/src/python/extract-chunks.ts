@@ -63,7 +63,6 @@ interface Chunk {
 
 /** A reusable chunk's facts, with its text (a slice of the text it was found in). */
 interface StoredChunk extends PlacedPart {
-  prefix: string;
   text: string;
 }
 
@@ -83,20 +82,20 @@ class ChunkStore {
     const candidates = this.byKey.get(key);
     if (candidates === undefined) return undefined;
     for (const stored of candidates) {
-      if (stored.prefix === chunk.prefix && text.startsWith(stored.text, chunk.from)) return stored;
+      if (text.startsWith(stored.text, chunk.from)) return stored;
     }
     return undefined;
   }
 
   add(key: string, chunk: Chunk, text: string, placed: PlacedPart): void {
-    const stored: StoredChunk = { ...placed, prefix: chunk.prefix, text: text.slice(chunk.from, chunk.to) };
+    const stored: StoredChunk = { ...placed, text: text.slice(chunk.from, chunk.to) };
     const list = this.byKey.get(key);
     if (list) list.push(stored);
     else this.byKey.set(key, [stored]);
   }
 }
 
-/** A chunk's lookup key in a ChunkStore. */
+/** A chunk's lookup key in a ChunkStore: with it, equal text is the same chunk (prefixes hold no `\0`). */
 function chunkKey(chunk: Chunk, text: string): string {
   return `${chunk.to - chunk.from} ${chunk.prefix}\0${text.slice(chunk.from, Math.min(chunk.to, chunk.from + KEY_HEAD_LENGTH))}`;
 }

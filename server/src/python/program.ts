@@ -24,7 +24,7 @@ import type { PyCallEvent, PyFacts, PyScope } from './facts';
 import { ModuleIndex } from './module-index';
 import { NameResolver } from './resolve';
 import { CallGraph, MAX_FALLBACK_CANDIDATES, type FunctionRef } from './callgraph';
-import { scopesToReanalyse } from './scope-changes';
+import { sameValue, scopesToReanalyse } from './scope-changes';
 import { analyzeScope, argumentValue, EMPTY_SUMMARY, summarySignature, type ForkHazard, type FunctionSummary, type ScopeAnalysis, type SummaryHost } from './summaries';
 
 /** A call event with where it is: file, scope index and event index in that scope. */
@@ -726,7 +726,6 @@ function selectsNonForkMethod(call: PyCallEvent, externals: string[]): boolean {
   return method?.kind === 'str' && typeof method.literal === 'string' && NON_FORK_START_METHODS.includes(method.literal);
 }
 
-/** Whether a derived-value key (`summary S`, `call S E`, `member N`, `layout C`) is a summary or call resolution of one of the scopes. */
 /**
  * The derived keys a partial invalidation of `scopes` can change: their summaries, call resolutions
  * and qualified names (a method renamed), and with `methodsChanged` where methods of a name are.
@@ -751,36 +750,25 @@ function methodNames(facts: PyFacts | undefined): Set<string> {
   return names;
 }
 
-/** How many methods of this name the file's classes have. */
+/** The scopes of a file's methods of this name, class by class. */
+function methodScopes(facts: PyFacts | undefined, name: string): number[] {
+  const scopes: number[] = [];
+  for (const cls of facts?.classes ?? []) if (Object.prototype.hasOwnProperty.call(cls.methods, name)) scopes.push(cls.methods[name]);
+  return scopes;
+}
+
 function methodCount(facts: PyFacts | undefined, name: string): number {
-  let count = 0;
-  for (const cls of facts?.classes ?? []) if (Object.prototype.hasOwnProperty.call(cls.methods, name)) count++;
-  return count;
+  return methodScopes(facts, name).length;
 }
 
 /** Whether two facts of a file have the same classes' methods at the same scopes. */
 function sameMethods(a: PyFacts, b: PyFacts): boolean {
-  if (a.classes.length !== b.classes.length) return false;
-  for (let i = 0; i < a.classes.length; i++) {
-    const before = a.classes[i].methods;
-    const after = b.classes[i].methods;
-    let count = 0;
-    for (const name in after) {
-      if (!Object.prototype.hasOwnProperty.call(after, name)) continue;
-      if (!Object.prototype.hasOwnProperty.call(before, name) || before[name] !== after[name]) return false;
-      count++;
-    }
-    for (const name in before) if (Object.prototype.hasOwnProperty.call(before, name)) count--;
-    if (count !== 0) return false;
-  }
-  return true;
+  return a.classes.length === b.classes.length && a.classes.every((cls, i) => sameValue(cls.methods, b.classes[i].methods));
 }
 
 /** Where a file's methods of this name are (`methods NAME`: what a resolution by method name read of the file). */
 function methodScopesKey(facts: PyFacts | undefined, name: string): string {
-  const scopes: number[] = [];
-  for (const cls of facts?.classes ?? []) if (Object.prototype.hasOwnProperty.call(cls.methods, name)) scopes.push(cls.methods[name]);
-  return scopes.join(',');
+  return methodScopes(facts, name).join(',');
 }
 
 /** A scope's kind and qualname (`qualname SCOPE`: what a qualified name read of the file). */

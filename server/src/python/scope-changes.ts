@@ -38,9 +38,8 @@ export function scopesToReanalyse(previous: PyFacts, next: PyFacts, text: string
   for (let i = 0; i < next.classes.length; i++) {
     const before = previous.classes[i];
     const after = next.classes[i];
-    if (sameValue(before.methods, after.methods)) {
-      if (compare(before, after) === 'different') return undefined;
-    } else if (!addRenamedMethods(before.methods, after.methods, renamed) || compare({ ...before, methods: {} }, { ...after, methods: {} }) === 'different') return undefined;
+    if (!sameValue(before.methods, after.methods) && !addRenamedMethods(before.methods, after.methods, renamed)) return undefined;
+    if (compare({ ...before, methods: {} }, { ...after, methods: {} }) === 'different') return undefined;
   }
   const changed: number[] = [];
   const moved: number[] = [];

@@ -181,13 +181,7 @@ export function parseStringLiteral(token: string): StringLiteral | undefined {
 const PLAIN_CHARS = new Uint8Array(128).fill(1);
 for (const char of '\n\r"\'#()[]{}\\') PLAIN_CHARS[char.charCodeAt(0)] = 0;
 
-/**
- * Python logical lines: a statement can span several physical lines (open brackets, a trailing
- * backslash, a triple-quoted string). For each physical line, the first and last physical line of
- * the logical line it belongs to. A light tokenizer (strings, comments, brackets) is enough, and
- * it is much cheaper than asking the tree for every event's statement.
- */
-/** Where an edit changed the lines of a text (see LogicalLines.afterEdit). */
+/** Where an edit changed the lines of a text (for the LogicalLines constructor, to rescan from it only). */
 export interface LineEdit {
   /** The line where the edit starts (the same before and after it). */
   startLine: number;
@@ -197,6 +191,12 @@ export interface LineEdit {
   newEndLine: number;
 }
 
+/**
+ * Python logical lines: a statement can span several physical lines (open brackets, a trailing
+ * backslash, a triple-quoted string). For each physical line, the first and last physical line of
+ * the logical line it belongs to. A light tokenizer (strings, comments, brackets) is enough, and
+ * it is much cheaper than asking the tree for every event's statement.
+ */
 export class LogicalLines {
   private readonly first: Int32Array;
   private readonly last: Int32Array;

@@ -125,6 +125,9 @@ const states = new WeakMap<TsProgram, RelevanceState>();
 
 export class PoolRelevance {
   private interest: Interest | undefined;
+  // Made once: the walk asks mattersByItself for every call it meets.
+  private readonly reaches = (call: TsCall): boolean => this.reachesInteresting(call);
+  private readonly holdsPool = (name: string): boolean => this.compute().holderNames.has(name);
 
   constructor(private readonly program: TsProgram) {}
 
@@ -211,26 +214,7 @@ export class PoolRelevance {
 
   /** A call that can matter whatever functions are interesting. */
   private mattersByItself(file: string, call: TsCall, depth: number): boolean {
-    const facts = this.program.facts(file)!;
-    const names = this.namesOf(file);
-    const last = call.callee[call.callee.length - 1];
-    if (call.calleeCall !== undefined) {
-      // A call on a call's result matters when that call does (`new Client().connect()`, `require('knex')(cfg)`).
-      const inner = facts.calls[call.calleeCall];
-      return depth < 8 && inner !== undefined && (this.mattersByItself(file, inner, depth + 1) || this.reachesInteresting(inner) || isLoader(inner));
-    }
-    if (call.callee.length === 0) return false;
-    if (isLoader(call)) {
-      const first = call.args[0];
-      return first?.kind === 'string' && (isRelativeSpecifier(first.value) || CATALOG_MODULES.has(stripNodePrefix(first.value)));
-    }
-    const root = call.callee[0];
-    if (names.catalog.has(root) || names.relative.has(root) || KEY_NAMES.has(last)) return true;
-    if (CLOSE_NAMES.has(last) && call.callee.length >= 2) {
-      const holder = root === 'this' ? call.callee[1] : root;
-      return holder !== undefined && this.compute().holderNames.has(holder);
-    }
-    return false;
+    return callMatters(this.program.facts(file)!, this.namesOf(file), call, depth, this.reaches, this.holdsPool);
   }
 }
 
@@ -260,37 +244,50 @@ function relevanceOf(facts: TsFacts): FileRelevance {
       if (callers) callers.push(call.function);
       else relevance.callersBySpelled.set(spelled, [call.function]);
     }
-    const matters = mattersBeforeAnyInterest(facts, names, call, 0);
-    if (matters === true) relevance.seeds.push(call.function);
-    else if (matters.length > 0) relevance.seedsIfHolder.push({ fn: call.function, holders: matters });
+    // Before the fixpoint no function is interesting yet, and which names hold a pool is known
+    // only once every file is read: the holders a close is spelled on are kept as the condition.
+    const holders: string[] = [];
+    const matters = callMatters(facts, names, call, 0, () => false, (holder) => {
+      holders.push(holder);
+      return false;
+    });
+    if (matters) relevance.seeds.push(call.function);
+    else if (holders.length > 0) relevance.seedsIfHolder.push({ fn: call.function, holders });
   }
   relevanceByFacts.set(facts, relevance);
   return relevance;
 }
 
 /**
- * PoolRelevance.mattersByItself before any function is known to be interesting (when the
- * fixpoint's first marks are made): true, or the holder names one of which must hold a pool for
- * the call to matter (a close spelled on them), none when it cannot matter.
+ * Whether a call can fork, make or close a pool by itself, given which calls reach an interesting
+ * function and which names hold a pool (a close is spelled on one).
  */
-function mattersBeforeAnyInterest(facts: TsFacts, names: FileNames, call: TsCall, depth: number): true | string[] {
+function callMatters(
+  facts: TsFacts,
+  names: FileNames,
+  call: TsCall,
+  depth: number,
+  reachesInteresting: (call: TsCall) => boolean,
+  holdsPool: (name: string) => boolean,
+): boolean {
+  const last = call.callee[call.callee.length - 1];
   if (call.calleeCall !== undefined) {
+    // A call on a call's result matters when that call does (`new Client().connect()`, `require('knex')(cfg)`).
     const inner = facts.calls[call.calleeCall];
-    if (depth >= 8 || inner === undefined) return [];
-    return isLoader(inner) ? true : mattersBeforeAnyInterest(facts, names, inner, depth + 1);
+    return depth < 8 && inner !== undefined && (callMatters(facts, names, inner, depth + 1, reachesInteresting, holdsPool) || reachesInteresting(inner) || isLoader(inner));
   }
-  if (call.callee.length === 0) return [];
+  if (call.callee.length === 0) return false;
   if (isLoader(call)) {
     const first = call.args[0];
-    return first?.kind === 'string' && (isRelativeSpecifier(first.value) || CATALOG_MODULES.has(stripNodePrefix(first.value))) ? true : [];
+    return first?.kind === 'string' && (isRelativeSpecifier(first.value) || CATALOG_MODULES.has(stripNodePrefix(first.value)));
   }
   const root = call.callee[0];
-  if (names.catalog.has(root) || names.relative.has(root) || KEY_NAMES.has(call.callee[call.callee.length - 1])) return true;
-  if (CLOSE_NAMES.has(call.callee[call.callee.length - 1]) && call.callee.length >= 2) {
+  if (names.catalog.has(root) || names.relative.has(root) || KEY_NAMES.has(last)) return true;
+  if (CLOSE_NAMES.has(last) && call.callee.length >= 2) {
     const holder = root === 'this' ? call.callee[1] : root;
-    return holder !== undefined ? [holder] : [];
+    return holder !== undefined && holdsPool(holder);
   }
-  return [];
+  return false;
 }
 
 /** A call whose innermost callee is an import of a catalog module (`new pg.Pool()`, `require('knex')(cfg)`, `new Client().connect()`). */
