@@ -12,7 +12,7 @@ import type { Finding } from '../../server/src/model';
 import { analyze } from '../../server/src/engine/analyze';
 import { Workspace } from '../../server/src/engine/workspace';
 import { extractFacts } from '../../server/src/python/extract';
-import { scopesToReanalyse } from '../../server/src/python/scope-changes';
+import { moduleLevelNames, scopesToReanalyse } from '../../server/src/python/scope-changes';
 import { initPython, newPythonParser } from '../../server/src/python/parser';
 import { seededRandom } from '../robustness/random';
 
@@ -122,6 +122,40 @@ describe('scopes to re-analyse after an edit', () => {
       ['a function renamed', 'def lonely():', 'def lonelier():'],
     ];
     for (const [what, from, to] of cases) assert.equal(await reanalysed(MODULE, edit(MODULE, from, to)), undefined, what);
+  });
+});
+
+async function moduleNames(before: string, after: string): Promise<string[] | undefined> {
+  const names = moduleLevelNames(await factsOf(before), await factsOf(after), after);
+  return names && [...names].sort();
+}
+
+describe('module-level edits', () => {
+  const APPENDED = `${MODULE}\nimport _fg_bench\n_FG_BENCH_POOL = _fg_bench.make_pool()\n`;
+
+  it('statements added at the end or changed in place: the names they bind', async () => {
+    assert.deepEqual(await moduleNames(MODULE, APPENDED), ['_FG_BENCH_POOL', '_fg_bench']);
+    assert.deepEqual(await moduleNames(APPENDED, MODULE), ['_FG_BENCH_POOL', '_fg_bench']);
+    assert.deepEqual(await moduleNames(MODULE, edit(MODULE, 'POOL = None', 'POOL = 1234')), ['POOL']);
+    // A call binds nothing; a name only defined elsewhere (a method `POOL`) is not mentioned.
+    assert.deepEqual(await moduleNames(MODULE, `${MODULE}\nhelper()\n`), []);
+    assert.deepEqual(await moduleNames(MODULE, edit(`${MODULE}\nPOOL = 1\n`, '    def stash(self):', '    def POOL(self):')), undefined, 'a method renamed');
+    const withMethodNamedPool = edit(MODULE, '    def stash(self):', '    def POOL(self):');
+    assert.deepEqual(await moduleNames(withMethodNamedPool, `${withMethodNamedPool}\nPOOL = 1\n`), ['POOL']);
+  });
+
+  it('nothing provable: undefined', async () => {
+    const cases: [string, string, string][] = [
+      ['a name bound that a function mentions', MODULE, `${MODULE}\nhelper = 1\n`],
+      ['a name bound that a decorator mentions', `${MODULE}\n@cached\ndef later():\n    pass\n`, `${MODULE}\n@cached\ndef later():\n    pass\ncached = 1\n`],
+      ['an attribute assigned (class layouts read it)', MODULE, `${MODULE}\nService.pool = None\n`],
+      ['a star import', MODULE, `${MODULE}\nfrom os import *\n`],
+      ['a function defined', MODULE, `${MODULE}\ndef extra():\n    pass\n`],
+      ['later events moved to other indices', MODULE, edit(MODULE, 'POOL = None', 'POOL = None\nOTHER = 2')],
+      ['a line added above a function', MODULE, edit(MODULE, 'POOL = None', 'POOL = None\n')],
+      ['a function body edited', MODULE, edit(MODULE, '    x = 1', '    x = 12')],
+    ];
+    for (const [what, before, after] of cases) assert.equal(await moduleNames(before, after), undefined, what);
   });
 });
 
@@ -242,6 +276,119 @@ describe('partial re-analysis of an open document', () => {
       assert.deepEqual(incremental, snapshot((await analyze(fresh)).findings), `after edit ${step}: line ${line + 1} -> ${statement}`);
     }
     assert.ok(partialEdits >= 30, `${partialEdits} of the edits re-analysed only their function`);
+  });
+});
+
+/** Module-level statements an edit adds, replaces or removes at the end of the file. */
+const MODULE_STATEMENTS = [
+  'VALUE = 1',
+  'EXTRA = ThreadPoolExecutor(4)',
+  'EXTRA = make_executor()',
+  'KEPT = keeper()',
+  'import threading',
+  'threading.Thread(target=print).start()',
+  'spawn_workers()',
+  'forker()',
+  'keeper()',
+  'os.fork()',
+  'os.register_at_fork(after_in_child=POOL.shutdown)',
+  'POOL.shutdown()',
+  'POOL = ThreadPoolExecutor(3)',
+  'ENGINE = None',
+  'Worker.attr = 1',
+  'from os import *',
+  'helper_{n}()',
+  'pass',
+];
+
+describe('partial re-analysis after module-level edits', () => {
+  it('gives the findings of a fresh analysis after each of 120 seeded edits at the end of the file', async () => {
+    const root = join(scratch, 'module-level');
+    const file = join(root, 'service.py');
+    // Functions that see the import-time pools (one forks, one keeps a pool), named nowhere else in the file.
+    const functions = [
+      'def forker():',
+      '    os.fork()',
+      '',
+      'def keeper():',
+      '    ex = ThreadPoolExecutor(2)',
+      '    return ex',
+      '',
+      'def uses_engine():',
+      '    ENGINE.dispose()',
+      '',
+    ].join('\n');
+    let text = `${serviceModule(6)}${functions}`;
+    const fixedLines = text.split('\n').length;
+    mkdirSync(root, { recursive: true });
+    writeFileSync(file, text);
+    writeFileSync(join(root, 'entry.py'), 'import os\n\nimport service\n\nservice.forker()\nos.fork()\n');
+
+    const workspace = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
+    await workspace.scan();
+    workspace.openDocument(file, text, 1);
+    await analyze(workspace);
+    const next = seededRandom(11);
+    let moduleLevelEdits = 0;
+    for (let step = 0; step < 120; step++) {
+      const lines = text.split('\n');
+      const added = lines.length - fixedLines;
+      const statement = MODULE_STATEMENTS[Math.floor(next() * MODULE_STATEMENTS.length)].replace('{n}', String(Math.floor(next() * 6)));
+      const choice = next();
+      // The text ends with a newline: lines[lines.length - 1] is the empty last line.
+      let change: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
+      const last = lines.length - 1;
+      if (added === 0 || (choice < 0.4 && added < 6)) change = { range: { start: { line: last, character: 0 }, end: { line: last, character: 0 } }, text: `${statement}\n` };
+      else if (choice < 0.7) {
+        const line = last - 1 - Math.floor(next() * added);
+        change = { range: { start: { line, character: 0 }, end: { line, character: lines[line].length } }, text: statement };
+      } else change = { range: { start: { line: last - 1, character: 0 }, end: { line: last, character: 0 } }, text: '' };
+      const before = text;
+      workspace.changeDocument(file, step + 2, [change]);
+      text = workspace.text(file)!;
+      if ((await moduleLevelNames(await factsOf(before), await factsOf(text), text)) !== undefined) moduleLevelEdits++;
+      const incremental = snapshot((await analyze(workspace)).findings);
+
+      const fresh = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
+      await fresh.scan();
+      fresh.openDocument(file, text, 1);
+      assert.deepEqual(incremental, snapshot((await analyze(fresh)).findings), `after edit ${step}: ${JSON.stringify(change)}`);
+    }
+    assert.ok(moduleLevelEdits >= 40, `${moduleLevelEdits} of the edits re-analysed only the module scope`);
+  });
+});
+
+describe('an import-time pool added at the end of an open document', () => {
+  it('re-analyses the module and the functions that fork or keep pools, and nothing else', async () => {
+    const root = join(scratch, 'import-time-pool');
+    mkdirSync(root, { recursive: true });
+    const file = join(root, 'service.py');
+    const entry = join(root, 'entry.py');
+    const plain = [1, 2, 3, 4].flatMap((n) => [`def plain_${n}():`, `    return ${n}`, '']);
+    const text = ['import os', 'from concurrent.futures import ThreadPoolExecutor', '', 'def forker():', '    os.fork()', '', ...plain].join('\n');
+    writeFileSync(file, text);
+    writeFileSync(entry, 'import service\n\nservice.forker()\n');
+    const workspace = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
+    await workspace.scan();
+    workspace.openDocument(file, text, 1);
+    const fg001Lines = (findings: Map<string, Finding[]>) =>
+      [...findings].flatMap(([path, list]) => list.filter((finding) => finding.rule === 'FG001').map((finding) => `${path === entry ? 'entry' : 'service'}:${finding.range.start.line}`));
+    assert.deepEqual(fg001Lines((await analyze(workspace)).findings), []);
+
+    const end = { line: text.split('\n').length - 1, character: 0 }; // the empty line after the last newline
+    let analysed = workspace.program.analysisCount;
+    workspace.changeDocument(file, 2, [{ range: { start: end, end }, text: 'POOL = ThreadPoolExecutor(2)\n' }]);
+    // At forker's fork (the entry's call of it does not report the pool again).
+    assert.deepEqual(fg001Lines((await analyze(workspace)).findings), ['service:4']);
+    // The module scope twice (its summary first, then again with forker's), the module as a
+    // script, forker, and the entry (imported and as a script): not the plain functions.
+    assert.equal(workspace.program.analysisCount - analysed, 6);
+
+    analysed = workspace.program.analysisCount;
+    workspace.changeDocument(file, 3, [{ range: { start: end, end: { line: end.line + 1, character: 0 } }, text: '' }]);
+    assert.equal(workspace.text(file), text);
+    assert.deepEqual(fg001Lines((await analyze(workspace)).findings), []);
+    assert.equal(workspace.program.analysisCount - analysed, 6);
   });
 });
 

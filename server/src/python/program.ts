@@ -24,7 +24,7 @@ import type { PyCallEvent, PyFacts, PyScope } from './facts';
 import { ModuleIndex } from './module-index';
 import { NameResolver } from './resolve';
 import { CallGraph, MAX_FALLBACK_CANDIDATES, type FunctionRef } from './callgraph';
-import { sameValue, scopesToReanalyse } from './scope-changes';
+import { moduleLevelNames, readElsewhereInFile, sameValue, scopesToReanalyse } from './scope-changes';
 import { analyzeScope, argumentValue, EMPTY_SUMMARY, summarySignature, type ForkHazard, type FunctionSummary, type ScopeAnalysis, type SummaryHost } from './summaries';
 
 /** A call event with where it is: file, scope index and event index in that scope. */
@@ -39,6 +39,11 @@ export interface PyCallSite {
 interface PartialChange {
   scopes: ReadonlySet<number>;
   methodsChanged: boolean;
+  /**
+   * An edit of module-level statements (scopes: the module scope alone): the names it bound or
+   * unbound, whose module members are resolved again (see invalidateModuleLevel).
+   */
+  moduleNames?: ReadonlySet<string>;
 }
 
 /** Rounds of re-analysis of a call cycle before its summaries are taken as they are. */
@@ -446,12 +451,25 @@ export class PyProgram implements SummaryHost {
       if (changedMethods.size > 0) for (const [other, names] of this.fallbackNames) if ([...names].some((n) => changedMethods.has(n))) stale.add(other);
     }
     if (fileSetChanged) this.invalidate(this.withDependents(stale));
-    else {
-      const scopes = previous && next && scopesToReanalyse(previous, next, this.textSource?.(file));
-      this.invalidateWithCutoff(file, previous, stale, scopes && { scopes, methodsChanged });
-    }
+    else this.invalidateWithCutoff(file, previous, stale, this.partialChange(file, previous!, next!, methodsChanged));
 
     if (flagBefore !== undefined && flagBefore !== this.selectsNonForkStartMethod()) this.invalidateAll();
+  }
+
+  /** What an edit of a file's facts left of its derived data: some scopes, or undefined for nothing. */
+  private partialChange(file: string, previous: PyFacts, next: PyFacts, methodsChanged: boolean): PartialChange | undefined {
+    const text = this.textSource?.(file);
+    const scopes = scopesToReanalyse(previous, next, text);
+    if (scopes) return { scopes, methodsChanged };
+    const moduleNames = methodsChanged ? undefined : moduleLevelNames(previous, next, text);
+    if (!moduleNames) return undefined;
+    // What other files read of the functions that see the module's import-time pools is compared
+    // too: they are re-analysed when those pools change (invalidateModuleLevel).
+    const compared = new Set([0]);
+    this.analyses.get(file)?.forEach((analysis, scope) => {
+      if (analysis?.seesImportTimePools) compared.add(scope);
+    });
+    return { scopes: compared, methodsChanged, moduleNames };
   }
 
   /**
@@ -535,9 +553,16 @@ export class PyProgram implements SummaryHost {
       for (const file of wave) valuesBefore.set(file, file === edited && round === 0 ? this.derivedValues(file, partial, editedBefore) : this.derivedValues(file));
       if (partial && wave.has(edited)) {
         wave.delete(edited);
-        this.invalidateScopes(edited, partial.scopes);
         this.invalidate(wave);
         wave.add(edited);
+        if (!partial.moduleNames) this.invalidateScopes(edited, partial.scopes);
+        else if (!this.invalidateModuleLevel(edited, partial)) {
+          // Everything of the file is dropped after all: compare everything other files read of it.
+          const before = this.derivedValues(edited, undefined, editedBefore);
+          for (const [key, value] of valuesBefore.get(edited)!) before.set(key, value);
+          valuesBefore.set(edited, before);
+          this.invalidate(new Set([edited]));
+        }
       } else this.invalidate(wave);
       partial = undefined;
       const next = new Set<string>();
@@ -567,7 +592,7 @@ export class PyProgram implements SummaryHost {
     const wanted = new Set<string>();
     for (const [key, readers] of readersByKey) {
       if (readers.size === 0) readersByKey.delete(key); // its readers were all dropped
-      else if (!partial || isKeyOfScopes(key, partial.scopes, partial.methodsChanged)) wanted.add(key);
+      else if (!partial || isKeyOfScopes(key, partial)) wanted.add(key);
     }
     if (wanted.size === 0) return values;
     (this.analyses.get(file) ?? []).forEach((analysis, scope) => {
@@ -615,6 +640,34 @@ export class PyProgram implements SummaryHost {
       values.set(key, JSON.stringify(value));
     }
     return values;
+  }
+
+  /**
+   * Drops what was derived from a file's module-level code after an edit of it alone (see
+   * scope-changes' moduleLevelNames): the module scope's analyses and the members named
+   * `partial.moduleNames`. Then, the module's summary computed again, also the functions that see
+   * its import-time pools (`partial.scopes`) when those changed. False when the module registers
+   * fork handlers at import time (before or after the edit), when one of those functions may be
+   * read by another scope of the file, or when the module's summary had not been derived: the
+   * caller drops the whole file.
+   */
+  private invalidateModuleLevel(file: string, partial: PartialChange): boolean {
+    // Every function's summary holds the fork handlers the module registers at import time, and
+    // the module's summary holds those of the functions it calls: with any registered, the summary
+    // below would read its own former handlers back.
+    const before = this.analyses.get(file)?.[0]?.summary;
+    if (!before || before.protects.length > 0) return false;
+    this.invalidateScopes(file, new Set([0]));
+    this.resolver.forgetMembersNamed(file, partial.moduleNames!);
+    const after = this.summaryOf({ file, scope: 0 });
+    if (after.protects.length > 0) return false;
+    if (JSON.stringify(before.creates) === JSON.stringify(after.creates)) return true;
+    // Same-file callers of those functions are not known, only that they name them.
+    const text = this.textSource?.(file);
+    const scopes = this.factsByFile.get(file)!.scopes;
+    for (const scope of partial.scopes) if (scope !== 0 && (text === undefined || readElsewhereInFile(text, scopes[scope]))) return false;
+    this.invalidateScopes(file, partial.scopes);
+    return true;
   }
 
   /** Drops what was derived for some scopes of a file (see invalidateWithCutoff); the file's other derived data stays. */
@@ -728,11 +781,13 @@ function selectsNonForkMethod(call: PyCallEvent, externals: string[]): boolean {
 
 /**
  * The derived keys a partial invalidation of `scopes` can change: their summaries, call resolutions
- * and qualified names (a method renamed), and with `methodsChanged` where methods of a name are.
+ * and qualified names (a method renamed), with `methodsChanged` where methods of a name are, and
+ * with `moduleNames` what those module members denote.
  */
-function isKeyOfScopes(key: string, scopes: ReadonlySet<number>, methodsChanged: boolean): boolean {
+function isKeyOfScopes(key: string, { scopes, methodsChanged, moduleNames }: PartialChange): boolean {
   const [kind, scope] = key.split(' ');
   if (kind === 'methods') return methodsChanged;
+  if (kind === 'member') return moduleNames?.has(key.slice('member '.length)) ?? false;
   return (kind === 'summary' || kind === 'call' || kind === 'qualname') && scopes.has(Number(scope));
 }
 

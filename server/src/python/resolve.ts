@@ -57,6 +57,13 @@ export class NameResolver {
     this.membersCache.delete(file);
   }
 
+  /** Forgets a module's bindings and what these names of it denote (its top-level code changed them alone). */
+  forgetMembersNamed(file: string, names: ReadonlySet<string>): void {
+    this.bindingsCache.delete(file);
+    const members = this.membersCache.get(file);
+    if (members) for (const name of names) members.delete(name);
+  }
+
   /** Forgets every module's members (the module index changed: a new submodule may answer a name). */
   forgetMembers(): void {
     this.membersCache.clear();

@@ -28,7 +28,8 @@
  * Anything else returns undefined: the whole file is re-analysed, as before.
  */
 import type { Range } from '../model';
-import type { PyFacts, PyScope } from './facts';
+import type { PyEvent, PyFacts, PyScope } from './facts';
+import { isSimpleName } from './resolve';
 
 /** The scopes to re-analyse (changed function scopes and the scopes nested in them), or undefined for the whole file. */
 export function scopesToReanalyse(previous: PyFacts, next: PyFacts, text: string | undefined): Set<number> | undefined {
@@ -76,6 +77,60 @@ export function scopesToReanalyse(previous: PyFacts, next: PyFacts, text: string
   // body's step in a chain carries its range), without the scopes nested in it.
   for (const index of moved) affected.add(index);
   return affected;
+}
+
+/**
+ * The names an edit of module-level statements alone bound or unbound, when that is provably all
+ * it changed for the file's other scopes; undefined otherwise.
+ *
+ * A function reads the module's top level through the names it mentions (resolution, values of
+ * module variables) and through the pools the module creates at import time (PyProgram checks
+ * those itself, see ScopeAnalysis.seesImportTimePools). So the module scope alone is re-analysed
+ * when:
+ * - every other scope and every class is equal to what it was (nothing moved: an edit at the end of
+ *   the file, or one that keeps the line count);
+ * - the module's events differ in one stretch, and the events after it keep their indices (other
+ *   scopes refer to module-level assignments by index);
+ * - the events of that stretch, before and after, define no function or class, import no `*`, and
+ *   assign plain names only (`X = ...`, not `C.attr = ...`, which class layouts read);
+ * - none of the names they bind is mentioned (a whole-word search, comments and strings included)
+ *   inside a `def` or `class` statement, decorators included, but as the name it defines.
+ */
+export function moduleLevelNames(previous: PyFacts, next: PyFacts, text: string | undefined): Set<string> | undefined {
+  if (text === undefined || previous.scopes.length !== next.scopes.length || previous.classes.length !== next.classes.length) return undefined;
+  for (let i = 0; i < next.classes.length; i++) if (!sameValue(previous.classes[i], next.classes[i])) return undefined;
+  for (let i = 1; i < next.scopes.length; i++) if (compareScopes(previous.scopes[i], next.scopes[i]) !== 'same') return undefined;
+  const before = previous.scopes[0].events;
+  const after = next.scopes[0].events;
+  let prefix = 0;
+  while (prefix < before.length && prefix < after.length && sameValue(before[prefix], after[prefix])) prefix++;
+  let suffix = 0;
+  while (suffix < before.length - prefix && suffix < after.length - prefix && sameValue(before[before.length - 1 - suffix], after[after.length - 1 - suffix])) suffix++;
+  if (suffix > 0 && before.length !== after.length) return undefined;
+  const names = new Set<string>();
+  const changed = [...before.slice(prefix, before.length - suffix), ...after.slice(prefix, after.length - suffix)];
+  for (const event of changed) if (!addBoundNames(event, names)) return undefined;
+  for (const name of names) if (mentionedInDefinitions(text, name, next.scopes[0])) return undefined;
+  return names;
+}
+
+/** Adds the module-level names an event binds; false when it defines a scope, imports `*` or assigns other than a name. */
+function addBoundNames(event: PyEvent, names: Set<string>): boolean {
+  if (event.k === 'def' || (event.k === 'import' && event.star)) return false;
+  if (event.k === 'import') for (const binding of event.bindings) names.add(binding.local);
+  if (event.k === 'call' || event.k === 'assign') {
+    for (const target of event.targets ?? []) {
+      if (!isSimpleName(target)) return false;
+      names.add(target);
+    }
+  }
+  return true;
+}
+
+/** Whether `name` occurs as a whole word on the lines of a module-level `def` or `class` statement, other than as a name being defined. */
+function mentionedInDefinitions(text: string, name: string, module: PyScope): boolean {
+  const spans = module.events.filter((event) => event.k === 'def').map((event) => event.stmt);
+  return wordLines(text, name).some((line) => spans.some((span) => line >= span.startLine && line <= span.endLine));
 }
 
 type Difference = 'same' | 'ends' | 'different';
@@ -148,6 +203,14 @@ function renamedMethod(a: PyScope, b: PyScope): boolean {
   return a.className !== undefined && a.className === b.className && a.kind === b.kind && a.parent === b.parent && prefix(a.qualname) === prefix(b.qualname);
 }
 
+/**
+ * Whether other scopes of the file may read a function's analysis: it is called implicitly (a
+ * dunder method) or its name is mentioned outside its own lines (see mentionedOutside).
+ */
+export function readElsewhereInFile(text: string, scope: PyScope): boolean {
+  return isDunder(scope.qualname) || mentionedOutside(text, lastName(scope.qualname), scope);
+}
+
 function isDunder(qualname: string): boolean {
   const name = lastName(qualname);
   return name.startsWith('__') && name.endsWith('__');
@@ -176,7 +239,13 @@ function writesOutside(scope: PyScope): boolean {
 /** Whether `name` occurs as a whole word in the text outside the scope's own lines, other than as a name being defined. */
 function mentionedOutside(text: string, name: string, scope: PyScope): boolean {
   const { start, end } = scope.range;
+  return wordLines(text, name).some((line) => line < start.line || line > end.line);
+}
+
+/** The lines (0-based, in order) where `name` occurs as a whole word, other than as the name a `def` or `class` defines. */
+function wordLines(text: string, name: string): number[] {
   const word = new RegExp(`(?<![\\w])${name.replace(/[^\w]/g, '\\$&')}(?![\\w])`, 'g');
+  const lines: number[] = [];
   let line = 0;
   let lineStart = 0;
   for (let match = word.exec(text); match !== null; match = word.exec(text)) {
@@ -185,9 +254,9 @@ function mentionedOutside(text: string, name: string, scope: PyScope): boolean {
       line++;
       lineStart = newline + 1;
     }
-    if ((line < start.line || line > end.line) && !isDefinedName(text, match.index)) return true;
+    if (!isDefinedName(text, match.index)) lines.push(line);
   }
-  return false;
+  return lines;
 }
 
 /** The word at `at` is the name a `def` or `class` statement defines (exactly one space after the keyword). */

@@ -109,6 +109,13 @@ export interface ForkHazard {
 export interface ScopeAnalysis {
   summary: FunctionSummary;
   hazards: ForkHazard[];
+  /**
+   * A function whose result can depend on which pools its module creates at import time: it
+   * reaches a fork (the pools alive there include them) or keeps pools of its own (one created at
+   * the same site as an import-time pool is that pool). Any other function's result is the same
+   * whatever the module's import-time pools are (PyProgram re-analyses only these when they change).
+   */
+  seesImportTimePools?: boolean;
 }
 
 export const EMPTY_SUMMARY: FunctionSummary = Object.freeze({
@@ -181,6 +188,8 @@ class ScopeWalk {
 
   /** Identity keys of the module's import-time pools (function scopes only). */
   private readonly ambientKeys: string[] = [];
+  /** A fork was reached or a pool of the scope's own kept (see ScopeAnalysis.seesImportTimePools). */
+  private seesImportTimePools = false;
 
   constructor(
     private readonly host: SummaryHost,
@@ -208,7 +217,9 @@ class ScopeWalk {
       }
     });
     // Most scopes have nothing to say: they share one empty result (kept for every scope).
-    return { summary: this.summary(), hazards: this.hazards.length === 0 ? NO_HAZARDS : this.hazards };
+    const summary = this.summary();
+    const hazards = this.hazards.length === 0 ? NO_HAZARDS : this.hazards;
+    return this.seesImportTimePools && this.scope.kind === 'function' ? { summary, hazards, seesImportTimePools: true } : { summary, hazards };
   }
 
   /** The module's import-time pools are alive whenever one of its functions runs. */
@@ -249,6 +260,7 @@ class ScopeWalk {
     // 1. A fork: pools alive now are inherited by the children.
     const route = this.forkRouteOf(call, order, resolved, step);
     if (route) {
+      this.seesImportTimePools = true;
       const pools = this.poolsAliveAtFork(order, call, route);
       if (pools.length > 0) this.hazards.push({ site, call, route, pools });
       if (!this.fork) {
@@ -501,6 +513,7 @@ class ScopeWalk {
   }
 
   private addLive(pool: LivePool): void {
+    this.seesImportTimePools = true;
     const key = pool.record.identity.key;
     const same = (p: LivePool): boolean => p.record.identity.key === key && sameSite(p.record, pool.record);
     const existing = this.live.findIndex(same);
