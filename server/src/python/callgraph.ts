@@ -332,16 +332,21 @@ export class CallGraph {
   /** Value of a dotted expression (`a.b.c`, `#4.start`, `self._pools[]`). */
   private valueOfDotted(site: CallSiteRef, dotted: string, depth: number): PyValueRef {
     if (depth > MAX_INFERENCE_DEPTH || dotted === '') return UNKNOWN;
-    const parts = dotted.split('.');
+    // Called for every callee of every call: the parts are read in place (no array of them), and
+    // the regex only runs on heads that can match it.
+    let end = dotted.indexOf('.');
+    if (end < 0) end = dotted.length;
+    const head = dotted.slice(0, end);
     let value: PyValueRef;
-    const head = parts[0];
-    // Called for every callee of every call: the regex only for heads that can match it.
     const callRef = head.charCodeAt(0) === HASH ? /^#(\d+)$/.exec(head) : null;
     if (callRef) value = this.callResult({ ...site, event: Number(callRef[1]) }, depth + 1);
     else if (head.endsWith('[]')) return UNKNOWN;
     else value = this.valueOfName(site, head, depth + 1);
-    for (let i = 1; i < parts.length; i++) {
-      const part = parts[i];
+    while (end < dotted.length) {
+      const start = end + 1;
+      end = dotted.indexOf('.', start);
+      if (end < 0) end = dotted.length;
+      const part = dotted.slice(start, end);
       if (part.endsWith('[]')) return UNKNOWN;
       value = this.attributeOf(value, part, depth + 1);
       if (value.k === 'unknown') return value;

@@ -37,7 +37,8 @@ export function bindingsOf(facts: PyFacts, scope: PyScope, name: string): readon
 
 export function isBlockTarget(scope: PyScope, name: string, splitTargets: (target: string | undefined) => string[]): boolean {
   if (scope.blocks.length < MIN_EVENTS_TO_INDEX) {
-    return scope.blocks.some((b) => (b.kind === 'for' || b.kind === 'comprehension' || b.kind === 'with') && splitTargets(b.target).includes(name));
+    // A target that does not contain the name's text cannot bind it: most are not split at all.
+    return scope.blocks.some((b) => (b.kind === 'for' || b.kind === 'comprehension' || b.kind === 'with') && b.target?.includes(name) === true && splitTargets(b.target).includes(name));
   }
   let targets = blockTargets.get(scope);
   if (!targets) {

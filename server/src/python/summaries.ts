@@ -317,18 +317,17 @@ class ScopeWalk {
   // ---- forks ----
 
   private forkRouteOf(call: PyCallEvent, order: number, resolved: ResolvedCall, step: (callee: FunctionRef) => ChainStep): ForkRoute | undefined {
-    const site = { file: this.fn.file, scope: this.fn.scope, event: order, range: call.range };
     for (const qname of resolved.externals) {
       const point = this.host.catalog.forkPointByName.get(qname);
       if (!point) continue;
       if (point.when === 'enter' && !call.withItem) continue;
       if (!this.forksUnderConditions(point, call, order, resolved)) continue;
-      return { point, site, via: [], resetsBefore: [], protects: this.initializerProtects(call, order), handled: [] };
+      return { point, site: this.siteOf(call, order), via: [], resetsBefore: [], protects: this.initializerProtects(call, order), handled: [] };
     }
     for (const callee of resolved.functions) {
       const qualified = this.host.qualifiedName(callee);
       const configured = qualified === undefined ? undefined : this.host.catalog.forkPointByName.get(qualified);
-      if (configured) return { point: configured, site, via: [], resetsBefore: [], protects: [], handled: [] };
+      if (configured) return { point: configured, site: this.siteOf(call, order), via: [], resetsBefore: [], protects: [], handled: [] };
       const summary = this.host.summaryOf(callee);
       if (!summary.fork) continue;
       // A route back through this very function (recursion) is found where it forks directly.
@@ -338,6 +337,10 @@ class ScopeWalk {
       }
     }
     return undefined;
+  }
+
+  private siteOf(call: PyCallEvent, order: number): CallSiteRef & { range: Range } {
+    return { file: this.fn.file, scope: this.fn.scope, event: order, range: call.range };
   }
 
   private forksUnderConditions(point: ForkPoint, call: PyCallEvent, order: number, resolved: ResolvedCall): boolean {
