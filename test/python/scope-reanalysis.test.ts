@@ -151,7 +151,8 @@ describe('module-level edits', () => {
       ['an attribute assigned (class layouts read it)', MODULE, `${MODULE}\nService.pool = None\n`],
       ['a star import', MODULE, `${MODULE}\nfrom os import *\n`],
       ['a function defined', MODULE, `${MODULE}\ndef extra():\n    pass\n`],
-      ['later events moved to other indices', MODULE, edit(MODULE, 'POOL = None', 'POOL = None\nOTHER = 2')],
+      ['later events moved to other indices', `${MODULE}\nhelper()\n`, edit(`${MODULE}\nhelper()\n`, 'POOL = None', 'POOL = None; OTHER = 2')],
+      ['a line added above other statements', MODULE, edit(MODULE, 'POOL = None', 'POOL = None\nOTHER = 2')],
       ['a line added above a function', MODULE, edit(MODULE, 'POOL = None', 'POOL = None\n')],
       ['a function body edited', MODULE, edit(MODULE, '    x = 1', '    x = 12')],
     ];
@@ -302,7 +303,7 @@ const MODULE_STATEMENTS = [
 ];
 
 describe('partial re-analysis after module-level edits', () => {
-  it('gives the findings of a fresh analysis after each of 120 seeded edits at the end of the file', async () => {
+  it('gives the findings of a fresh analysis after each of 120 seeded edits of module-level statements', async () => {
     const root = join(scratch, 'module-level');
     const file = join(root, 'service.py');
     // Functions that see the import-time pools (one forks, one keeps a pool), named nowhere else in the file.
@@ -319,6 +320,8 @@ describe('partial re-analysis after module-level edits', () => {
       '',
     ].join('\n');
     let text = `${serviceModule(6)}${functions}`;
+    const ENGINE_LINE = 'ENGINE = sqlalchemy.create_engine("postgresql://db/x")';
+    const ENGINE_LINE_INDEX = text.split('\n').indexOf(ENGINE_LINE);
     const fixedLines = text.split('\n').length;
     mkdirSync(root, { recursive: true });
     writeFileSync(file, text);
@@ -338,7 +341,13 @@ describe('partial re-analysis after module-level edits', () => {
       // The text ends with a newline: lines[lines.length - 1] is the empty last line.
       let change: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string };
       const last = lines.length - 1;
-      if (added === 0 || (choice < 0.4 && added < 6)) change = { range: { start: { line: last, character: 0 }, end: { line: last, character: 0 } }, text: `${statement}\n` };
+      if (choice >= 0.85) {
+        // In place, above every function: the module's later events keep their indices when the
+        // statement has as many events as the one it replaces.
+        const line = lines.indexOf(ENGINE_LINE) >= 0 ? lines.indexOf(ENGINE_LINE) : ENGINE_LINE_INDEX;
+        const replacement = next() < 0.5 ? ENGINE_LINE : statement;
+        change = { range: { start: { line, character: 0 }, end: { line, character: lines[line].length } }, text: replacement };
+      } else if (added === 0 || (choice < 0.4 && added < 6)) change = { range: { start: { line: last, character: 0 }, end: { line: last, character: 0 } }, text: `${statement}\n` };
       else if (choice < 0.7) {
         const line = last - 1 - Math.floor(next() * added);
         change = { range: { start: { line, character: 0 }, end: { line, character: lines[line].length } }, text: statement };
