@@ -82,30 +82,41 @@ interface ResetHelperCandidate {
   summary: ReturnType<PyProgram['summaryOf']>;
 }
 
-const helperCandidates = new WeakMap<PyProgram, { mark: number; helpers: ResetHelperCandidate[] }>();
+const helperCandidates = new WeakMap<PyProgram, { mark: number; byFile: Map<string, ResetHelperCandidate[]>; helpers: ResetHelperCandidate[] }>();
 
 /**
  * The workspace's module-level functions without parameters that reset something and never fork,
- * in file order: computed once per program state, not once per finding (every FG001 finding of an
- * analysis asks, and the scan reads every function's summary).
+ * in file order. Kept per file between program states: after an edit only the files changed since
+ * (`changedSince`) are looked at again, not every function's summary of the workspace (the rule
+ * re-checks a file with findings after any change, `readsWholeProgram`, so these reads need no
+ * dependency of their own).
  */
 function resetHelperCandidates(program: PyProgram): ResetHelperCandidate[] {
   const mark = program.changeMark();
   const cached = helperCandidates.get(program);
   if (cached?.mark === mark) return cached.helpers;
-  const helpers: ResetHelperCandidate[] = [];
-  for (const file of program.files()) {
-    const facts = program.facts(file);
-    if (!facts) continue;
-    for (let index = 1; index < facts.scopes.length; index++) {
-      const scope = facts.scopes[index];
-      if (scope.kind !== 'function' || scope.parent !== 0 || scope.params.length > 0) continue;
-      const summary = program.summaryOf({ file, scope: index });
-      if (summary.fork || !summary.resets.some((r) => r.methods !== null)) continue;
-      helpers.push({ file, scope: index, name: scope.qualname, summary });
-    }
+  const changed = cached ? program.changedSince(cached.mark) : 'all';
+  const byFile = changed === 'all' || !cached ? new Map<string, ResetHelperCandidate[]>() : cached.byFile;
+  for (const file of changed === 'all' ? program.files() : changed) {
+    const helpers = helpersOfFile(program, file);
+    if (helpers.length > 0) byFile.set(file, helpers);
+    else byFile.delete(file);
   }
-  helperCandidates.set(program, { mark, helpers });
+  const helpers = [...byFile.keys()].sort().flatMap((file) => byFile.get(file)!);
+  helperCandidates.set(program, { mark, byFile, helpers });
+  return helpers;
+}
+
+function helpersOfFile(program: PyProgram, file: string): ResetHelperCandidate[] {
+  const facts = program.facts(file);
+  const helpers: ResetHelperCandidate[] = [];
+  for (let index = 1; index < (facts?.scopes.length ?? 0); index++) {
+    const scope = facts!.scopes[index];
+    if (scope.kind !== 'function' || scope.parent !== 0 || scope.params.length > 0) continue;
+    const summary = program.summaryOf({ file, scope: index });
+    if (summary.fork || !summary.resets.some((r) => r.methods !== null)) continue;
+    helpers.push({ file, scope: index, name: scope.qualname, summary });
+  }
   return helpers;
 }
 
