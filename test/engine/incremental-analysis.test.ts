@@ -130,6 +130,26 @@ test('incremental analysis equals a fresh one after a series of edits across fil
   assert.equal(count(incremental, 'FG001'), 0, 'the edit adds the reset');
 });
 
+test('a start method selected in another file, then not, then in a new file, then that file deleted', async () => {
+  const root = join(scratch, 'start-method');
+  write(root, 'pools.py', 'from concurrent.futures import ThreadPoolExecutor\n\nPOOL = ThreadPoolExecutor(2)\n');
+  write(root, 'main.py', 'import multiprocessing\n\nimport pools\n\nmultiprocessing.Process(target=print).start()\n');
+  write(root, 'setup.py', 'import multiprocessing\n\n\ndef configure():\n    pass\n');
+  const workspace = await open(root);
+  const refresh = async (file: string, text: string): Promise<void> => workspace.refreshFile(write(root, file, text));
+  assert.equal(count(await assertSameAsScratch(workspace, root, 'the first analysis'), 'FG001'), 1);
+
+  await refresh('setup.py', 'import multiprocessing\n\n\ndef configure():\n    multiprocessing.set_start_method("spawn")\n');
+  assert.equal(count(await assertSameAsScratch(workspace, root, 'selecting spawn'), 'FG001'), 0);
+  await refresh('setup.py', 'import multiprocessing\n\n\ndef configure():\n    multiprocessing.set_start_method("fork")\n');
+  assert.equal(count(await assertSameAsScratch(workspace, root, 'selecting fork'), 'FG001'), 1);
+  await refresh('spawn.py', 'import multiprocessing\n\nmultiprocessing.set_start_method("forkserver")\n');
+  assert.equal(count(await assertSameAsScratch(workspace, root, 'a new file selecting forkserver'), 'FG001'), 0);
+  unlinkSync(join(root, 'spawn.py'));
+  workspace.removeFile(join(root, 'spawn.py'));
+  assert.equal(count(await assertSameAsScratch(workspace, root, 'deleting that file'), 'FG001'), 1);
+});
+
 test('an edit of a file nothing imports re-analyses that file only', async () => {
   const root = join(scratch, 'leaf');
   for (const [file, text] of Object.entries(SERVICE)) write(root, file, text);

@@ -73,6 +73,8 @@ export class PyProgram implements SummaryHost {
   private moduleIndex?: ModuleIndex;
   private methodIndex?: Map<string, FunctionRef[]>;
   private startMethodFlag?: boolean;
+  /** Files with a call that may select a start method (built on first use, then kept per change). */
+  private startMethodFiles?: Set<string>;
   private textSource?: (file: string) => string | undefined;
   private readonly qualifiedNames = new WeakMap<PyFacts, { modules: ModuleIndex; names: (string | undefined)[] }>();
 
@@ -433,6 +435,10 @@ export class PyProgram implements SummaryHost {
     if (methodsChanged) this.updateMethodIndex(file, previous, next);
     const flagBefore = this.startMethodFlag;
     this.startMethodFlag = undefined;
+    if (this.startMethodFiles) {
+      if (next && startMethodCalls(next).length > 0) this.startMethodFiles.add(file);
+      else this.startMethodFiles.delete(file);
+    }
     // Nothing derived yet (a scan filling the program): nothing can be stale, and looking for
     // dependents of each new file would cost quadratic time.
     if (!this.hasDerivedData()) return;
@@ -732,15 +738,18 @@ export class PyProgram implements SummaryHost {
   }
 
   private computeStartMethodFlag(): boolean {
-    // Recomputed after every change of any file: forEach allocates no entry per file, as for-of would.
-    let selects = false;
-    this.factsByFile.forEach((facts, file) => {
-      if (selects) return;
-      for (const { scope, event, call } of startMethodCalls(facts)) {
-        if (selectsNonForkMethod(call, this.callGraph.resolveCall(file, scope, event)?.externals ?? [])) selects = true;
+    // Recomputed after every change of any file (a call's resolution may change with any file):
+    // over the few files with such calls, not every file's facts.
+    if (!this.startMethodFiles) {
+      this.startMethodFiles = new Set();
+      for (const [file, facts] of this.factsByFile) if (startMethodCalls(facts).length > 0) this.startMethodFiles.add(file);
+    }
+    for (const file of this.startMethodFiles) {
+      for (const { scope, event, call } of startMethodCalls(this.factsByFile.get(file)!)) {
+        if (selectsNonForkMethod(call, this.callGraph.resolveCall(file, scope, event)?.externals ?? [])) return true;
       }
-    });
-    return selects;
+    }
+    return false;
   }
 }
 
