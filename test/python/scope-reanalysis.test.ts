@@ -165,6 +165,20 @@ function snapshot(findings: Map<string, Finding[]>): unknown {
   return [...findings].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, list]) => [file, list.map((f) => ({ ...f }))]);
 }
 
+/** A workspace of `root`, scanned, with `file` open as `text`. */
+async function openWith(root: string, file: string, text: string): Promise<Workspace> {
+  const workspace = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
+  await workspace.scan();
+  workspace.openDocument(file, text, 1);
+  return workspace;
+}
+
+/** The workspace's findings equal those of a fresh workspace with `file` open as `text`. */
+async function assertSameAsFresh(workspace: Workspace, root: string, file: string, text: string, message: string): Promise<void> {
+  const incremental = snapshot((await analyze(workspace)).findings);
+  assert.deepEqual(incremental, snapshot((await analyze(await openWith(root, file, text))).findings), message);
+}
+
 /** One-line statements an edit puts in a function body: pools, forks, resets, calls across functions, plain code. */
 const STATEMENTS = [
   'value = 1',
@@ -246,9 +260,7 @@ describe('partial re-analysis of an open document', () => {
     writeFileSync(file, text);
     writeFileSync(join(root, 'entry.py'), 'import os\n\nimport service\n\nservice.task_1()\nservice.Worker().setup()\nos.fork()\n');
 
-    const workspace = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
-    await workspace.scan();
-    workspace.openDocument(file, text, 1);
+    const workspace = await openWith(root, file, text);
     await analyze(workspace);
     const next = seededRandom(8);
     let partialEdits = 0;
@@ -269,12 +281,7 @@ describe('partial re-analysis of an open document', () => {
       text = lines.join('\n');
       if ((await reanalysedText(before, text)) !== undefined) partialEdits++;
       workspace.changeDocument(file, step + 2, [{ range: { start: { line, character: 0 }, end: { line, character: before.split('\n')[line].length } }, text: replacement }]);
-      const incremental = snapshot((await analyze(workspace)).findings);
-
-      const fresh = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
-      await fresh.scan();
-      fresh.openDocument(file, text, 1);
-      assert.deepEqual(incremental, snapshot((await analyze(fresh)).findings), `after edit ${step}: line ${line + 1} -> ${statement}`);
+      await assertSameAsFresh(workspace, root, file, text, `after edit ${step}: line ${line + 1} -> ${statement}`);
     }
     assert.ok(partialEdits >= 30, `${partialEdits} of the edits re-analysed only their function`);
   });
@@ -327,9 +334,7 @@ describe('partial re-analysis after module-level edits', () => {
     writeFileSync(file, text);
     writeFileSync(join(root, 'entry.py'), 'import os\n\nimport service\n\nservice.forker()\nos.fork()\n');
 
-    const workspace = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
-    await workspace.scan();
-    workspace.openDocument(file, text, 1);
+    const workspace = await openWith(root, file, text);
     await analyze(workspace);
     const next = seededRandom(11);
     let moduleLevelEdits = 0;
@@ -356,12 +361,7 @@ describe('partial re-analysis after module-level edits', () => {
       workspace.changeDocument(file, step + 2, [change]);
       text = workspace.text(file)!;
       if ((await moduleLevelNames(await factsOf(before), await factsOf(text), text)) !== undefined) moduleLevelEdits++;
-      const incremental = snapshot((await analyze(workspace)).findings);
-
-      const fresh = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
-      await fresh.scan();
-      fresh.openDocument(file, text, 1);
-      assert.deepEqual(incremental, snapshot((await analyze(fresh)).findings), `after edit ${step}: ${JSON.stringify(change)}`);
+      await assertSameAsFresh(workspace, root, file, text, `after edit ${step}: ${JSON.stringify(change)}`);
     }
     assert.ok(moduleLevelEdits >= 40, `${moduleLevelEdits} of the edits re-analysed only the module scope`);
   });
@@ -377,9 +377,7 @@ describe('an import-time pool added at the end of an open document', () => {
     const text = ['import os', 'from concurrent.futures import ThreadPoolExecutor', '', 'def forker():', '    os.fork()', '', ...plain].join('\n');
     writeFileSync(file, text);
     writeFileSync(entry, 'import service\n\nservice.forker()\n');
-    const workspace = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
-    await workspace.scan();
-    workspace.openDocument(file, text, 1);
+    const workspace = await openWith(root, file, text);
     const fg001Lines = (findings: Map<string, Finding[]>) =>
       [...findings].flatMap(([path, list]) => list.filter((finding) => finding.rule === 'FG001').map((finding) => `${path === entry ? 'entry' : 'service'}:${finding.range.start.line}`));
     assert.deepEqual(fg001Lines((await analyze(workspace)).findings), []);
@@ -411,9 +409,7 @@ describe('a method renamed in an open document', () => {
     writeFileSync(join(root, 'forkguard.toml'), 'poolFactories = ["service.Worker.make"]\n');
     writeFileSync(service, text);
     writeFileSync(entry, 'import os\n\nimport service\n\nPOOL = service.Worker().make()\nos.fork()\n');
-    const workspace = await Workspace.create({ roots: [root], cacheDir: null, threads: 0 });
-    await workspace.scan();
-    workspace.openDocument(service, text, 1);
+    const workspace = await openWith(root, service, text);
     const rulesAt = (findings: Map<string, Finding[]>) => (findings.get(entry) ?? []).map((finding) => finding.rule);
     assert.deepEqual(rulesAt((await analyze(workspace)).findings), ['FG001']);
     const renamed = text.replace('def make', 'def build');
