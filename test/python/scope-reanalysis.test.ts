@@ -307,6 +307,11 @@ const MODULE_STATEMENTS = [
   'from os import *',
   'helper_{n}()',
   'pass',
+  // Mid-edit: syntax errors.
+  'EXTRA = ThreadPoolExecutor(',
+  'import',
+  'POOL =',
+  'def',
 ];
 
 describe('partial re-analysis after module-level edits', () => {

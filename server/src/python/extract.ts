@@ -557,13 +557,19 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
   private mayBeBound(start: number): boolean {
     if (!this.textShortcutsOn()) return true;
     const text = this.text;
-    const at = skipBlanksBack(text, start - 1);
+    let at = skipBlanksBack(text, start - 1);
     if (at < 0) return false; // the file starts with the call's statement
-    const code = text.charCodeAt(at);
+    let code = text.charCodeAt(at);
     if (code === 10 || code === 13) {
-      // First on its line: the start of a statement, unless the line continues a logical line.
+      // First on its line: the start of a statement, unless the line continues a logical line or
+      // the code before it reads on across the line break.
       const line = this.lines.lineOf(start);
-      return this.logicalLines.startOf(line) !== line;
+      if (this.logicalLines.startOf(line) !== line) return true;
+      const before = this.codeBeforeLineBreak(at);
+      if (before === undefined) return true;
+      if (before < 0) return false;
+      at = before;
+      code = text.charCodeAt(at);
     }
     switch (code) {
       case 61: // `=`: assignment, walrus (also keyword arguments and defaults)
@@ -727,6 +733,25 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
    * told from the text before it: only after `=`, or at the start of a line that continues a logical
    * line. Asking the tree for the parent costs a walk down from the root, for every assignment.
    */
+  /**
+   * tree-sitter-python reads a line break where its grammar wants more (after `=`, `await`...) as
+   * a blank, with no error: `x =` then `y = f()` on the next line parse as one chained assignment.
+   * For the line break at `at`, before a node first on its line: the offset of the last code
+   * character before it, blank lines skipped (-1 when there is none); undefined when that line
+   * holds a `#` (what the code ends with is not known then).
+   */
+  private codeBeforeLineBreak(at: number): number | undefined {
+    const text = this.text;
+    let last = at;
+    while (last >= 0 && (isBlank(text.charCodeAt(last)) || text.charCodeAt(last) === 10 || text.charCodeAt(last) === 13)) last--;
+    for (let scan = last; scan >= 0; scan--) {
+      const code = text.charCodeAt(scan);
+      if (code === 35) return undefined;
+      if (code === 10 || code === 13) break;
+    }
+    return last;
+  }
+
   private mayBeChainedRight(start: number): boolean {
     const text = this.text;
     let at = start - 1;
@@ -735,7 +760,9 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
     const code = text.charCodeAt(at);
     if (code === 10 || code === 13) {
       const line = this.lines.lineOf(start);
-      return this.logicalLines.startOf(line) !== line;
+      if (this.logicalLines.startOf(line) !== line) return true;
+      const before = this.codeBeforeLineBreak(at);
+      return before === undefined || (before >= 0 && text.charCodeAt(before) === 61);
     }
     return code === 61; // '='
   }

@@ -11,8 +11,11 @@
  */
 import type { Range, SuppressionComment } from '../model';
 
-/** 3: arguments named like an Object.prototype member (`constructor`, `toString`) are names, no longer `other`. */
-export const PY_FACTS_VERSION = 3;
+/**
+ * 3: arguments named like an Object.prototype member (`constructor`, `toString`) are names, no longer `other`.
+ * 4: a statement continued across a line break tree-sitter reads as a blank (`x =` then `f()`) binds as the tree says.
+ */
+export const PY_FACTS_VERSION = 4;
 
 export interface PyFacts {
   version: number;
