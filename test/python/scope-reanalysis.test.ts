@@ -198,6 +198,11 @@ const STATEMENTS = [
   'global POOL',
   'POOL = ThreadPoolExecutor(3)',
   'pass',
+  // Mid-edit: syntax errors.
+  'pool = ThreadPoolExecutor(',
+  'value =',
+  'os.fork(',
+  'if',
 ];
 
 /** Names a renaming edit gives a method: Worker's and Other's own, and new ones. */
