@@ -255,7 +255,7 @@ function serviceModule(functions: number): string {
 }
 
 describe('partial re-analysis of an open document', () => {
-  it('gives the findings of a fresh analysis after each of 150 seeded in-line edits', async () => {
+  it('gives the findings of a fresh analysis after each of 150 seeded in-line edits and class splits', async () => {
     const root = join(scratch, 'svc');
     const file = join(root, 'service.py');
     let text = serviceModule(12);
@@ -269,8 +269,10 @@ describe('partial re-analysis of an open document', () => {
     await analyze(workspace);
     const next = seededRandom(8);
     let partialEdits = 0;
+    let splitAt: number | undefined;
     for (let step = 0; step < 150; step++) {
-      // Replace one body line of a function with another statement (same line count: a candidate for partial re-analysis).
+      // Replace one body line of a function with another statement (same line count: a candidate for partial
+      // re-analysis), or split a class (whole-file re-analysis, chunks of the extraction before reused).
       const lines = text.split('\n');
       const bodyLines = lines
         .map((line, index) => (/^ {4,}/.test(line) && !/^\s*def /.test(line) && !lines[index - 1]?.startsWith('if __name__') ? index : -1))
@@ -282,6 +284,22 @@ describe('partial re-analysis of an open document', () => {
       const statement = STATEMENTS[Math.floor(next() * STATEMENTS.length)].replace('{n}', String(Math.floor(next() * 12)));
       const replacement = renaming ? `    def ${METHOD_NAMES[Math.floor(next() * METHOD_NAMES.length)]}(self):` : `${lines[line].match(/^\s*/)![0]}${statement}`;
       const before = text;
+      if (splitAt !== undefined || next() < 0.15) {
+        // A class split: `x` typed at column 0 of a blank line inside a class, removed later.
+        let at = splitAt;
+        if (at === undefined) {
+          const blanks = lines.map((l, i) => (l === '' && /^ {4}\S/.test(lines[i + 1] ?? '') ? i : -1)).filter((i) => i >= 0);
+          at = blanks[Math.floor(next() * blanks.length)];
+          workspace.changeDocument(file, step + 2, [{ range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, text: 'x' }]);
+          splitAt = at;
+        } else {
+          workspace.changeDocument(file, step + 2, [{ range: { start: { line: at, character: 0 }, end: { line: at, character: 1 } }, text: '' }]);
+          splitAt = undefined;
+        }
+        text = workspace.text(file)!;
+        await assertSameAsFresh(workspace, root, file, text, `after split edit ${step}: line ${at + 1}`);
+        continue;
+      }
       lines[line] = replacement;
       text = lines.join('\n');
       if ((await reanalysedText(before, text)) !== undefined) partialEdits++;
