@@ -729,11 +729,6 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
   }
 
   /**
-   * Whether an assignment starting at `start` can be the value of another (`b = 1` in `a = b = 1`),
-   * told from the text before it: only after `=`, or at the start of a line that continues a logical
-   * line. Asking the tree for the parent costs a walk down from the root, for every assignment.
-   */
-  /**
    * tree-sitter-python reads a line break where its grammar wants more (after `=`, `await`...) as
    * a blank, with no error: `x =` then `y = f()` on the next line parse as one chained assignment.
    * For the line break at `at`, before a node first on its line: the offset of the last code
@@ -743,7 +738,7 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
   private codeBeforeLineBreak(at: number): number | undefined {
     const text = this.text;
     let last = at;
-    while (last >= 0 && (isBlank(text.charCodeAt(last)) || text.charCodeAt(last) === 10 || text.charCodeAt(last) === 13)) last--;
+    while (last >= 0 && isBlankOrLineBreak(text.charCodeAt(last))) last--;
     for (let scan = last; scan >= 0; scan--) {
       const code = text.charCodeAt(scan);
       if (code === 35) return undefined;
@@ -752,6 +747,12 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
     return last;
   }
 
+  /**
+   * Whether an assignment starting at `start` can be the value of another (`b = 1` in `a = b = 1`),
+   * told from the text before it: only after `=`, at the start of a line that continues a logical
+   * line, or after a line break following `=` (see codeBeforeLineBreak). Asking the tree for the
+   * parent costs a walk down from the root, for every assignment.
+   */
   private mayBeChainedRight(start: number): boolean {
     const text = this.text;
     let at = start - 1;
@@ -1184,6 +1185,10 @@ const PYTHON_KEYWORDS = new Set([
 /** Space, tab, form feed: the blanks Python allows between tokens on a line. */
 function isBlank(code: number): boolean {
   return code === 32 || code === 9 || code === 12;
+}
+
+function isBlankOrLineBreak(code: number): boolean {
+  return isBlank(code) || code === 10 || code === 13;
 }
 
 function isAsciiWordChar(code: number): boolean {

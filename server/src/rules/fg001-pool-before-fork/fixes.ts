@@ -96,7 +96,7 @@ function resetHelperCandidates(program: PyProgram): ResetHelperCandidate[] {
   const cached = helperCandidates.get(program);
   if (cached?.mark === mark) return cached.helpers;
   const changed = cached ? program.changedSince(cached.mark) : 'all';
-  const byFile = changed === 'all' || !cached ? new Map<string, ResetHelperCandidate[]>() : cached.byFile;
+  const byFile = cached && changed !== 'all' ? cached.byFile : new Map<string, ResetHelperCandidate[]>();
   for (const file of changed === 'all' ? program.files() : changed) {
     const helpers = helpersOfFile(program, file);
     if (helpers.length > 0) byFile.set(file, helpers);
