@@ -124,6 +124,9 @@ export class ChunkedFactsExtractor {
    * `logicalLines`: of `text`, when the caller has them.
    */
   extract(tree: Tree, text: string, lines = new LineIndex(text), logicalLines = new LogicalLines(lines)): PyFacts {
+    // When tree-sitter could not parse a module at all, the root is an ERROR holding thousands of
+    // fragments: no statements to cut into chunks.
+    if (tree.rootNode.type !== 'module') return extractFacts(tree, text);
     try {
       return this.extractChunked(tree, text, lines, logicalLines);
     } catch {
@@ -170,7 +173,7 @@ export class ChunkedFactsExtractor {
     };
 
     const file = extractFileFields(tree, text, lines, logicalLines);
-    for (const chunk of chunksOf(tree.rootNode.namedChildren as Node[], '', lines, logicalLines)) {
+    for (const chunk of chunksOf(tree.rootNode.namedChildren as Node[], '', 0, lines, logicalLines)) {
       const classNode = singleClass(chunk);
       if (!classNode) {
         const placement: Placement = {
@@ -200,7 +203,7 @@ export class ChunkedFactsExtractor {
       const classScope = scopes[classIndex];
       const pyClass = classes.find((candidate) => candidate.scope === classIndex);
       if (classScope?.kind !== 'class' || !pyClass) throw new Error('class header without its class');
-      for (const member of chunksOf(body.namedChildren as Node[], classScope.qualname, lines, logicalLines)) {
+      for (const member of chunksOf(body.namedChildren as Node[], classScope.qualname, body.startIndex - lines.lineStarts[lines.lineOf(body.startIndex)], lines, logicalLines)) {
         const placement: Placement = {
           line: member.startLine,
           shared: classIndex,
@@ -229,7 +232,12 @@ function singleClass(chunk: Chunk): { root: Node; body: Node } | undefined {
 }
 
 /** Statements grouped into chunks of whole lines, in source order (comments left out). */
-function chunksOf(statements: Node[], prefix: string, lines: LineIndex, logicalLines: LogicalLines): Chunk[] {
+/**
+ * `indent`: the column the statements of this context start at. One starting elsewhere is tree-sitter
+ * reading an unexpected indent as if it were not there, which depends on what comes before: like an
+ * ERROR node, it makes its chunk one to extract again every time.
+ */
+function chunksOf(statements: Node[], prefix: string, indent: number, lines: LineIndex, logicalLines: LogicalLines): Chunk[] {
   const chunks: Chunk[] = [];
   let current: Chunk | undefined;
   let hasError = false;
@@ -245,15 +253,16 @@ function chunksOf(statements: Node[], prefix: string, lines: LineIndex, logicalL
     if (lines.text.charCodeAt(node.startIndex) === 35) continue; // a comment: no facts
     const startLine = lines.lineOf(node.startIndex);
     const endLine = lines.lineOf(node.endIndex);
+    const misplaced = node.startIndex - lines.lineStarts[startLine] !== indent;
     if (current && startLine <= current.endLine) {
       current.nodes.push(node);
       current.endLine = Math.max(current.endLine, endLine);
-      hasError ||= node.hasError;
+      hasError ||= node.hasError || misplaced;
       continue;
     }
     close();
     current = { nodes: [node], startLine, endLine, prefix, from: 0, to: 0, reusable: false };
-    hasError = node.hasError;
+    hasError = node.hasError || misplaced;
   }
   close();
   return chunks;
