@@ -231,21 +231,22 @@ function singleClass(chunk: Chunk): { root: Node; body: Node } | undefined {
   return body ? { root, body } : undefined;
 }
 
-/** Statements grouped into chunks of whole lines, in source order (comments left out). */
 /**
- * `indent`: the column the statements of this context start at. One starting elsewhere is tree-sitter
+ * Statements grouped into chunks of whole lines, in source order (comments left out). `indent`:
+ * the column the statements of this context start at. One starting elsewhere is tree-sitter
  * reading an unexpected indent as if it were not there, which depends on what comes before: like an
  * ERROR node, it makes its chunk one to extract again every time.
  */
 function chunksOf(statements: Node[], prefix: string, indent: number, lines: LineIndex, logicalLines: LogicalLines): Chunk[] {
   const chunks: Chunk[] = [];
   let current: Chunk | undefined;
-  let hasError = false;
+  /** The current chunk holds an ERROR or MISSING node, or a misplaced statement. */
+  let dependsOnContext = false;
   const close = (): void => {
     if (!current) return;
     current.from = lines.lineStarts[current.startLine];
     current.to = current.endLine + 1 < lines.lineCount ? lines.lineStarts[current.endLine + 1] : lines.text.length;
-    current.reusable = !hasError && logicalLines.startOf(current.startLine) === current.startLine && logicalLines.endOf(current.endLine) === current.endLine;
+    current.reusable = !dependsOnContext && logicalLines.startOf(current.startLine) === current.startLine && logicalLines.endOf(current.endLine) === current.endLine;
     chunks.push(current);
     current = undefined;
   };
@@ -257,12 +258,12 @@ function chunksOf(statements: Node[], prefix: string, indent: number, lines: Lin
     if (current && startLine <= current.endLine) {
       current.nodes.push(node);
       current.endLine = Math.max(current.endLine, endLine);
-      hasError ||= node.hasError || misplaced;
+      dependsOnContext ||= node.hasError || misplaced;
       continue;
     }
     close();
     current = { nodes: [node], startLine, endLine, prefix, from: 0, to: 0, reusable: false };
-    hasError = node.hasError || misplaced;
+    dependsOnContext = node.hasError || misplaced;
   }
   close();
   return chunks;

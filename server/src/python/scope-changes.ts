@@ -28,7 +28,7 @@
  * Anything else returns undefined: the whole file is re-analysed, as before.
  */
 import type { Range } from '../model';
-import type { PyEvent, PyFacts, PyScope } from './facts';
+import type { PyEvent, PyFacts, PyScope, PyStatementSpan } from './facts';
 import { isSimpleName } from './resolve';
 
 /** The scopes to re-analyse (changed function scopes and the scopes nested in them), or undefined for the whole file. */
@@ -110,7 +110,8 @@ export function moduleLevelNames(previous: PyFacts, next: PyFacts, text: string 
   const names = new Set<string>();
   const changed = [...before.slice(prefix, before.length - suffix), ...after.slice(prefix, after.length - suffix)];
   for (const event of changed) if (!addBoundNames(event, names)) return undefined;
-  for (const name of names) if (mentionedInDefinitions(text, name, next.scopes[0])) return undefined;
+  const definitions = after.filter((event) => event.k === 'def').map((event) => event.stmt);
+  for (const name of names) if (mentionedInDefinitions(text, name, definitions)) return undefined;
   return names;
 }
 
@@ -127,10 +128,9 @@ function addBoundNames(event: PyEvent, names: Set<string>): boolean {
   return true;
 }
 
-/** Whether `name` occurs as a whole word on the lines of a module-level `def` or `class` statement, other than as a name being defined. */
-function mentionedInDefinitions(text: string, name: string, module: PyScope): boolean {
-  const spans = module.events.filter((event) => event.k === 'def').map((event) => event.stmt);
-  return wordLines(text, name).some((line) => spans.some((span) => line >= span.startLine && line <= span.endLine));
+/** Whether `name` occurs as a whole word on the lines of one of the `definitions` (module-level `def` or `class` statements), other than as a name being defined. */
+function mentionedInDefinitions(text: string, name: string, definitions: readonly PyStatementSpan[]): boolean {
+  return wordLines(text, name).some((line) => definitions.some((span) => line >= span.startLine && line <= span.endLine));
 }
 
 type Difference = 'same' | 'ends' | 'different';
