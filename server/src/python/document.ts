@@ -1,6 +1,7 @@
 /**
- * An open Python document: its text, its tree (kept only while the editor has it open) and its
- * facts. LSP changes are applied with `tree.edit` and an incremental reparse.
+ * An open Python document: its text, its trees (kept only while the editor has it open) and its
+ * facts. LSP changes are applied with `tree.edit` and an incremental reparse, of the statements
+ * around the edit alone when that is sure to read the same (document-trees.ts).
  *
  * Offsets: web-tree-sitter's startIndex/endIndex for a JS string are UTF-16 code-unit offsets,
  * and its points count rows at `\n` only, with UTF-16 columns. LSP lines also break at `\r` and
@@ -10,6 +11,7 @@
  */
 import { Edit, type Parser, type Point, type Tree } from 'web-tree-sitter';
 import type { Range } from '../model';
+import { DocumentTrees, type WindowPlan } from './document-trees';
 import { emptyFacts } from './extract';
 import { ChunkedFactsExtractor } from './extract-chunks';
 import type { PyFacts } from './facts';
@@ -73,7 +75,7 @@ export interface PythonDocumentOptions {
 
 export class PythonDocument {
   private currentText: string;
-  private tree: Tree | null;
+  private trees: DocumentTrees | null;
   private cachedFacts: PyFacts | undefined;
   /** Line starts of currentText: made for its extraction, used again by the next edit. */
   private lines: LineIndex | undefined;
@@ -93,7 +95,7 @@ export class PythonDocument {
     this.currentText = text;
     this.mayHaveCarriageReturn = text.includes('\r');
     this.oversizeBytes = this.measureOversize(text);
-    this.tree = this.oversizeBytes === undefined ? this.parse(text, null) : null;
+    this.trees = this.oversizeBytes === undefined ? this.parse(text) : null;
   }
 
   /** The text's UTF-8 size when it is too large to analyse, else undefined. */
@@ -112,7 +114,7 @@ export class PythonDocument {
 
   /** Facts of the current text, extracted on first use after a change (several edits, one extraction). */
   get facts(): PyFacts {
-    this.cachedFacts ??= this.tree ? this.extractor.extract(this.tree, this.currentText, this.currentLines(), this.currentLogicalLines()) : emptyFacts(this.currentText);
+    this.cachedFacts ??= this.trees ? this.extractor.extract(this.trees, this.currentText, this.currentLines(), this.currentLogicalLines()) : emptyFacts(this.currentText);
     return this.cachedFacts;
   }
 
@@ -145,8 +147,11 @@ export class PythonDocument {
   /** Applies LSP content changes in order; a change without a range replaces the whole text. */
   update(changes: { range?: Range; text: string }[]): void {
     let text = this.currentText;
-    let tree = this.tree;
-    let incremental = tree !== null;
+    const trees = this.trees;
+    let incremental = trees !== null;
+    /** Where the change is reparsed alone, when it is one change that can be (see document-trees.ts). */
+    let window: WindowPlan | undefined;
+    let delta = 0;
     for (const change of changes) {
       this.mayHaveCarriageReturn ||= change.text.includes('\r');
       if (!change.range) {
@@ -165,8 +170,12 @@ export class PythonDocument {
       // it, outside the edited range: parse from scratch then rather than trust the old tree.
       if (start > 0 && text.charCodeAt(start - 1) === 13) incremental = false;
       const newText = text.slice(0, start) + change.text + text.slice(oldEnd);
-      if (incremental && tree) {
-        tree.edit(
+      if (incremental && trees) {
+        if (changes.length === 1 && !this.mayHaveCarriageReturn) {
+          window = trees.windowFor(text, start, oldEnd);
+          delta = change.text.length - (oldEnd - start);
+        }
+        trees.edit(
           new Edit({
             startIndex: start,
             oldEndIndex: oldEnd,
@@ -180,17 +189,21 @@ export class PythonDocument {
       text = newText;
     }
     this.oversizeBytes = this.measureOversize(text);
-    const newTree = this.oversizeBytes === undefined ? this.parse(text, incremental ? tree : null) : null;
-    tree?.delete();
-    this.tree = newTree;
     this.currentText = text;
     this.lines = undefined;
     this.cachedFacts = undefined;
+    if (this.oversizeBytes !== undefined || !trees || !incremental) {
+      trees?.dispose();
+      this.trees = this.oversizeBytes === undefined ? this.parse(text) : null;
+    } else if (!(window && trees.reparseWindow(text, this.currentLines(), window, delta)) && !this.reparseWhole(trees, text)) {
+      trees.dispose();
+      this.trees = null; // facts fall back to an empty module; the next edit tries again
+    }
   }
 
   dispose(): void {
-    this.tree?.delete();
-    this.tree = null;
+    this.trees?.dispose();
+    this.trees = null;
     this.cachedFacts = undefined;
     this.extractor.clear();
   }
@@ -202,17 +215,33 @@ export class PythonDocument {
     return bytes > this.maxBytes ? bytes : undefined;
   }
 
-  /** The syntax tree of the current text (null when too large or unparsable). Owned by the document: do not delete it. */
+  /**
+   * One syntax tree of the current text (null when too large or unparsable), parsed whole if the
+   * document had been reparsed in windows. Owned by the document: do not delete it.
+   */
   get syntaxTree(): Tree | null {
-    return this.tree;
+    return this.trees?.wholeTree(this.parserText(this.currentText)) ?? null;
   }
 
-  private parse(text: string, oldTree: Tree | null): Tree | null {
+  /** Number of trees reparsed alone since the last whole parse (for tests). */
+  get windowCount(): number {
+    return this.trees?.windowCount ?? 0;
+  }
+
+  /** A file without `\r` is its own parser text: no need to look for one in the whole text at every edit. */
+  private parserText(text: string): string {
+    return this.mayHaveCarriageReturn ? textForParser(text) : text;
+  }
+
+  private parse(text: string): DocumentTrees | null {
     try {
-      // A file without `\r` is its own parser text: no need to look for one in the whole text at every edit.
-      return parser().parse(this.mayHaveCarriageReturn ? textForParser(text) : text, oldTree);
+      return DocumentTrees.parse(parser(), this.parserText(text));
     } catch {
       return null; // facts fall back to an empty module; the next edit tries again
     }
+  }
+
+  private reparseWhole(trees: DocumentTrees, text: string): boolean {
+    return trees.reparseWhole(this.parserText(text), true);
   }
 }

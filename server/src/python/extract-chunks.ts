@@ -22,7 +22,8 @@
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Range } from '../model';
-import { assembleFacts, emptyModuleScope, extractClassMembers, extractFacts, extractFileFields, extractPart, type FactsPart } from './extract';
+import type { DocumentTrees, Stretch } from './document-trees';
+import { assembleFacts, emptyModuleScope, extractClassMembers, extractFacts, extractFileFields, extractFileFieldsOfStretches, extractPart, type FactsPart } from './extract';
 import type { PyBlock, PyCallEvent, PyClass, PyDotted, PyEvent, PyFacts, PyKeywordArg, PyScope, PyStatementSpan, PyValue } from './facts';
 import { LineIndex, LogicalLines } from './source-text';
 
@@ -51,6 +52,8 @@ interface PlacedPart {
 
 interface Chunk {
   nodes: Node[];
+  /** The tree the nodes are of (an open document may have several, see document-trees.ts). */
+  tree: Tree;
   startLine: number;
   endLine: number;
   /** '' at the top level; for class members, the class qualname: with the text, the reuse key. */
@@ -120,22 +123,23 @@ export class ChunkedFactsExtractor {
   }
 
   /**
-   * Facts of the tree of `text`, equal to extractFacts(tree, text). Never throws. `lines` and
-   * `logicalLines`: of `text`, when the caller has them.
+   * Facts of `text` from its tree, or from an open document's trees, equal to extractFacts of a
+   * tree of the whole text. Never throws. `lines` and `logicalLines`: of `text`, when the caller has them.
    */
-  extract(tree: Tree, text: string, lines = new LineIndex(text), logicalLines = new LogicalLines(lines)): PyFacts {
+  extract(syntax: Tree | DocumentTrees, text: string, lines = new LineIndex(text), logicalLines = new LogicalLines(lines)): PyFacts {
+    const trees = 'rootNode' in syntax ? oneTree(syntax) : syntax;
     // When tree-sitter could not parse a module at all, the root is an ERROR holding thousands of
-    // fragments: no statements to cut into chunks.
-    if (tree.rootNode.type !== 'module') return extractFacts(tree, text);
+    // fragments: no statements to cut into chunks. (Windows are made of trees without errors.)
+    if (trees.isWhole && trees.wholeTree(text).rootNode.type !== 'module') return extractFacts(trees.wholeTree(text), text);
     try {
-      return this.extractChunked(tree, text, lines, logicalLines);
+      return this.extractChunked(trees, text, lines, logicalLines);
     } catch {
       this.clear();
-      return extractFacts(tree, text);
+      return extractFacts(trees.wholeTree(text), text);
     }
   }
 
-  private extractChunked(tree: Tree, text: string, lines: LineIndex, logicalLines: LogicalLines): PyFacts {
+  private extractChunked(trees: ParsedStretches, text: string, lines: LineIndex, logicalLines: LogicalLines): PyFacts {
     const moduleScope = emptyModuleScope(lines, text.length);
     const scopes: PyScope[] = [moduleScope];
     const classes: PyClass[] = [];
@@ -172,8 +176,14 @@ export class ChunkedFactsExtractor {
       return part;
     };
 
-    const file = extractFileFields(tree, text, lines, logicalLines);
-    for (const chunk of chunksOf(tree.rootNode.namedChildren as Node[], '', 0, lines, logicalLines)) {
+    const stretches = trees.stretches(text.length);
+    const file =
+      stretches.length === 1
+        ? extractFileFields(stretches[0].tree, text, lines, logicalLines)
+        : extractFileFieldsOfStretches(stretches.map((stretch) => ({ ...stretch, statements: trees.statementsOf(stretch) })), text, lines, logicalLines);
+    const topLevel = stretches.flatMap((stretch) => chunksOf(trees.statementsOf(stretch), stretch.tree, '', 0, lines, logicalLines));
+    for (const chunk of topLevel) {
+      const tree = chunk.tree;
       const classNode = singleClass(chunk);
       if (!classNode) {
         const placement: Placement = {
@@ -203,7 +213,7 @@ export class ChunkedFactsExtractor {
       const classScope = scopes[classIndex];
       const pyClass = classes.find((candidate) => candidate.scope === classIndex);
       if (classScope?.kind !== 'class' || !pyClass) throw new Error('class header without its class');
-      for (const member of chunksOf(body.namedChildren as Node[], classScope.qualname, body.startIndex - lines.lineStarts[lines.lineOf(body.startIndex)], lines, logicalLines)) {
+      for (const member of chunksOf(body.namedChildren as Node[], tree, classScope.qualname, body.startIndex - lines.lineStarts[lines.lineOf(body.startIndex)], lines, logicalLines)) {
         const placement: Placement = {
           line: member.startLine,
           shared: classIndex,
@@ -219,6 +229,19 @@ export class ChunkedFactsExtractor {
     this.chunks = next;
     return assembleFacts(file, scopes, classes);
   }
+}
+
+/** The parse the extractor reads: DocumentTrees, or one tree (oneTree). */
+type ParsedStretches = Pick<DocumentTrees, 'stretches' | 'statementsOf' | 'wholeTree' | 'isWhole'>;
+
+/** One tree as ParsedStretches: a single stretch, the whole text. */
+function oneTree(tree: Tree): ParsedStretches {
+  return {
+    stretches: (length: number): Stretch[] => [{ tree, from: 0, to: length }],
+    statementsOf: () => tree.rootNode.namedChildren as Node[],
+    wholeTree: () => tree,
+    isWhole: true,
+  };
 }
 
 /** The class of a chunk that is one class definition (decorated or not), with its body. */
@@ -237,7 +260,7 @@ function singleClass(chunk: Chunk): { root: Node; body: Node } | undefined {
  * reading an unexpected indent as if it were not there, which depends on what comes before: like an
  * ERROR node, it makes its chunk one to extract again every time.
  */
-function chunksOf(statements: Node[], prefix: string, indent: number, lines: LineIndex, logicalLines: LogicalLines): Chunk[] {
+function chunksOf(statements: Node[], tree: Tree, prefix: string, indent: number, lines: LineIndex, logicalLines: LogicalLines): Chunk[] {
   const chunks: Chunk[] = [];
   let current: Chunk | undefined;
   /** The current chunk holds an ERROR or MISSING node, or a misplaced statement. */
@@ -262,7 +285,7 @@ function chunksOf(statements: Node[], prefix: string, indent: number, lines: Lin
       continue;
     }
     close();
-    current = { nodes: [node], startLine, endLine, prefix, from: 0, to: 0, reusable: false };
+    current = { nodes: [node], tree, startLine, endLine, prefix, from: 0, to: 0, reusable: false };
     dependsOnContext = node.hasError || misplaced;
   }
   close();

@@ -209,14 +209,14 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
   }
 
   /** The fields of the facts that belong to the whole file rather than to its statements. */
-  fileFields(): FileFields {
+  fileFields(topLevel: TopLevelView = treeTopLevel(this.tree)): FileFields {
     return {
       version: PY_FACTS_VERSION,
       eol: detectEol(this.text),
       lineCount: this.lines.lineCount,
-      syntaxErrors: this.syntaxErrors(),
-      suppressions: this.suppressions(),
-      importInsertLine: this.importInsertLine(),
+      syntaxErrors: this.syntaxErrors(topLevel.errorRoots()),
+      suppressions: this.suppressions(topLevel),
+      importInsertLine: this.importInsertLine(topLevel.statements()),
     };
   }
 
@@ -1107,11 +1107,10 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
     return build.scope;
   }
 
-  private syntaxErrors(): Range[] {
-    const root = this.tree.rootNode;
-    if (!root.hasError) return [];
+  private syntaxErrors(roots: Node[]): Range[] {
+    if (roots.length === 0) return [];
     const errors: Range[] = [];
-    const pending: Node[] = [root];
+    const pending: Node[] = roots.reverse();
     while (pending.length > 0 && errors.length < MAX_SYNTAX_ERRORS) {
       const node = pending.pop()!;
       if (node.isError || node.isMissing) {
@@ -1127,12 +1126,12 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
     return errors;
   }
 
-  private suppressions(): PySuppression[] {
+  private suppressions(topLevel: TopLevelView): PySuppression[] {
     const result: PySuppression[] = [];
     const pattern = /forkguard:\s*ignore(?![\w-])(?:\[([^\]\r\n]*)\])?/y;
     const text = this.text;
     for (let at = text.indexOf('forkguard:'); at !== -1; at = text.indexOf('forkguard:', at + 1)) {
-      if (this.tree.rootNode.descendantForIndex(at)?.type !== 'comment') continue;
+      if (topLevel.nodeAt(at)?.type !== 'comment') continue;
       pattern.lastIndex = at;
       const match = pattern.exec(text);
       if (!match) continue;
@@ -1143,10 +1142,9 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
   }
 
   /** After the docstring, `__future__` imports and the leading imports; else after leading comments. */
-  private importInsertLine(): number {
+  private importInsertLine(topLevel: Node[]): number {
     let line = 0;
     let sawCode = false;
-    const topLevel = this.tree.rootNode.namedChildren as Node[];
     for (const statement of topLevel) {
       const type = statement.type;
       const endLine = this.lines.lineOf(statement.endIndex);
@@ -1321,6 +1319,44 @@ export function extractClassMembers(tree: Tree, text: string, lines: LineIndex, 
 
 export function extractFileFields(tree: Tree, text: string, lines: LineIndex, logicalLines: LogicalLines): FileFields {
   return new FactsBuilder(tree, text, lines, logicalLines).fileFields();
+}
+
+/** A stretch of the text [from, to), its tree, and its top-level statements and comments (document-trees.ts). */
+export interface StatementsOfStretch {
+  tree: Tree;
+  from: number;
+  to: number;
+  statements: Node[];
+}
+
+/** extractFileFields of a text parsed in stretches (in order, covering it), each with its own tree. */
+export function extractFileFieldsOfStretches(stretches: StatementsOfStretch[], text: string, lines: LineIndex, logicalLines: LogicalLines): FileFields {
+  const statements = stretches.flatMap((stretch) => stretch.statements);
+  const topLevel: TopLevelView = {
+    statements: () => statements,
+    nodeAt: (index) => (stretches.find((stretch) => index < stretch.to) ?? stretches[stretches.length - 1]).tree.rootNode.descendantForIndex(index),
+    errorRoots: () => statements.filter((statement) => statement.hasError),
+  };
+  return new FactsBuilder(stretches[0].tree, text, lines, logicalLines).fileFields(topLevel);
+}
+
+/** What the whole-file fields are read from: the top level of one tree, or of several (extractFileFieldsOfStretches). */
+interface TopLevelView {
+  /** The top-level statements and comments, in order. */
+  statements(): Node[];
+  /** The smallest node at an offset. */
+  nodeAt(index: number): Node | null;
+  /** Where to look for ERROR and MISSING nodes: nothing when there are none. */
+  errorRoots(): Node[];
+}
+
+function treeTopLevel(tree: Tree): TopLevelView {
+  const root = tree.rootNode;
+  return {
+    statements: () => root.namedChildren as Node[],
+    nodeAt: (index) => root.descendantForIndex(index),
+    errorRoots: () => (root.hasError ? [root] : []),
+  };
 }
 
 let sharedParser: ReturnType<typeof newPythonParser> | undefined;

@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { Edit } from 'web-tree-sitter';
+import { DocumentTrees, MAX_WINDOWS } from '../../server/src/python/document-trees';
+import { PythonDocument } from '../../server/src/python/document';
+import { extractFactsSync } from '../../server/src/python/extract';
+import { initPython, newPythonParser } from '../../server/src/python/parser';
+import { LineIndex } from '../../server/src/python/source-text';
+
+before(() => initPython());
+
+const SOURCE = [
+  'import os', // 0
+  'from concurrent.futures import ThreadPoolExecutor', // 1
+  '', // 2
+  'class Service:', // 3
+  '    def start(self):', // 4
+  '        self.pool = ThreadPoolExecutor(4)', // 5
+  '', // 6
+  '    def fork(self):', // 7
+  '        os.fork()', // 8
+  '', // 9
+  '', // 10
+  'def helper():', // 11
+  '    return ThreadPoolExecutor(2)', // 12
+  '', // 13
+  'POOL = helper()', // 14
+  '',
+].join('\n');
+
+/** An open document and its text, edited in step; every edit checked against a fresh extraction. */
+class Edited {
+  readonly document: PythonDocument;
+  constructor(public text: string) {
+    this.document = new PythonDocument(text);
+    void this.document.facts;
+  }
+
+  /** Replaces `length` characters at line:character with `inserted`; the document's facts must be a fresh extraction's. */
+  edit(line: number, character: number, length: number, inserted: string): this {
+    const lines = new LineIndex(this.text);
+    const start = lines.offsetAt({ line, character });
+    this.document.update([{ range: lines.range(start, start + length), text: inserted }]);
+    this.text = this.text.slice(0, start) + inserted + this.text.slice(start + length);
+    assert.equal(this.document.text, this.text);
+    assert.deepEqual(this.document.facts, extractFactsSync(this.text), `facts after typing ${JSON.stringify(inserted)} at ${line}:${character}`);
+    return this;
+  }
+
+  windows(expected: number): this {
+    assert.equal(this.document.windowCount, expected, 'windows');
+    return this;
+  }
+}
+
+describe('an open document reparses an edit in a window of its own', () => {
+  it('when `x` typed at column 0 inside a class ends the class there, and when it is removed', () => {
+    const edited = new Edited(SOURCE).edit(6, 0, 0, 'x').windows(1);
+    const facts = edited.document.facts;
+    assert.deepEqual(
+      facts.scopes.map((scope) => scope.qualname),
+      ['<module>', 'Service', 'Service.start', 'fork', 'helper'],
+      'the method after the `x` is read as a module-level function, as a fresh parse reads it',
+    );
+    edited.edit(6, 0, 1, '').windows(1);
+    assert.deepEqual(
+      edited.document.facts.scopes.map((scope) => scope.qualname),
+      ['<module>', 'Service', 'Service.start', 'Service.fork', 'helper'],
+    );
+  });
+
+  it('keeps one window per stretch of statements edited, and moves those after an edit', () => {
+    const edited = new Edited(SOURCE);
+    edited.edit(10, 0, 0, 'x').windows(1); // between the class and helper: the window runs from the class to POOL
+    edited.edit(5, 0, 0, '\n').windows(1); // in the class: that same window, reparsed
+    edited.edit(15, 0, 0, 'y = 2\n').windows(2); // at POOL (line 15 now): a window from there to the end
+    edited.edit(0, 0, 0, '# a comment\n').windows(3); // at the first import: a window of it alone
+    edited.edit(17, 0, 0, '_').windows(3); // _POOL: in the window moved down by the comment
+  });
+
+  it('reparses whole when the edit makes a syntax error, and windows again once it is repaired', () => {
+    const edited = new Edited(SOURCE);
+    edited.edit(14, 13, 0, '(').windows(0); // POOL = helper(()
+    edited.edit(14, 13, 1, '').windows(0); // the base tree had an error: whole again
+    edited.edit(14, 0, 0, 'x').windows(1);
+  });
+
+  it('reparses whole when an indent joins the edited line to the statement before it', () => {
+    // `    POOL = helper()` after helper's body is part of helper: a window of POOL alone would not know.
+    const edited = new Edited(SOURCE).edit(14, 0, 0, '    ').windows(0);
+    assert.deepEqual(
+      edited.document.facts.scopes[0].events.map((event) => event.k),
+      ['import', 'import', 'def', 'def'],
+      'POOL is an assignment of helper now',
+    );
+  });
+
+  it('reparses whole when the window would end in a backslash continuation', () => {
+    // `import os \` joins the next line; alone, before the end of its window, it would not.
+    new Edited(SOURCE).edit(0, 9, 0, ' \\').windows(0);
+  });
+
+  it('deletes a whole window up to its end, and types again there', () => {
+    const edited = new Edited(SOURCE).edit(10, 0, 0, 'x').windows(1);
+    const lines = new LineIndex(edited.text);
+    // The window of that edit runs from the class to POOL: delete everything after the `x` in it.
+    const length = lines.lineStarts[14] - lines.lineStarts[11];
+    edited.edit(11, 0, length, '').windows(1);
+    // Line 11 is POOL's now, where that window ends: typing there opens a window of its own.
+    edited.edit(11, 0, 0, 'def h():\n    pass\n\n').windows(2);
+    edited.edit(11, 5, 0, 'h').windows(2); // def hh(): in that new window, not in the one ending where it starts
+  });
+
+  it('reads a stretch of the base tree without the nodes an edit in a window squeezed to nothing', () => {
+    const parser = newPythonParser();
+    let text = SOURCE;
+    const trees = DocumentTrees.parse(parser, text)!;
+    const change = (start: number, oldEnd: number, inserted: string): void => {
+      const before = new LineIndex(text);
+      const plan = trees.windowFor(text, start, oldEnd);
+      assert.ok(plan, 'a window');
+      const newEnd = start + inserted.length;
+      text = text.slice(0, start) + inserted + text.slice(oldEnd);
+      const after = new LineIndex(text);
+      const point = (lines: LineIndex, offset: number) => ({ row: lines.position(offset).line, column: lines.position(offset).character });
+      trees.edit(new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition: point(before, start), oldEndPosition: point(before, oldEnd), newEndPosition: point(after, newEnd) }));
+      assert.ok(trees.reparseWindow(text, after, plan, inserted.length - (oldEnd - start)));
+    };
+    const lines = new LineIndex(text);
+    change(lines.lineStarts[10], lines.lineStarts[10], 'x'); // a window from the class to POOL
+    change(lines.lineStarts[11] + 1, lines.lineStarts[14] + 1, ''); // helper deleted, up to the window's end
+    // The base tree still has helper, squeezed to nothing where POOL starts: not a statement of POOL's stretch.
+    // (Its nodes' `text` is of the text it was parsed from: read the text by offsets.)
+    assert.deepEqual(
+      trees.stretches(text.length).map((stretch) => trees.statementsOf(stretch).map((node) => text.slice(node.startIndex, node.endIndex))),
+      [['import os', 'from concurrent.futures import ThreadPoolExecutor'], ['class Service:\n    def start(self):\n        self.pool = ThreadPoolExecutor(4)\n\n    def fork(self):\n        os.fork()', 'x'], ['POOL = helper()']],
+    );
+    trees.dispose();
+    parser.delete();
+  });
+
+  it(`reparses whole past ${MAX_WINDOWS} windows`, () => {
+    const many = Array.from({ length: MAX_WINDOWS + 2 }, (_, i) => `V${i} = ${i}\n\n`).join('');
+    const edited = new Edited(many);
+    for (let i = 0; i < MAX_WINDOWS; i++) edited.edit(4 * i, 0, 0, 'X').windows(i + 1);
+    edited.edit(4 * MAX_WINDOWS, 0, 0, 'X').windows(0);
+  });
+
+  it('never reparses a window of a text with a carriage return', () => {
+    new Edited(SOURCE.replaceAll('\n', '\r\n')).edit(6, 0, 0, 'x').windows(0);
+  });
+
+  it('gives one tree of the whole text when asked, equal to a fresh parse', () => {
+    const edited = new Edited(SOURCE).edit(6, 0, 0, 'x').edit(14, 0, 0, 'y').windows(2);
+    const parser = newPythonParser();
+    const fresh = parser.parse(edited.text)!;
+    assert.equal(edited.document.syntaxTree!.rootNode.toString(), fresh.rootNode.toString());
+    assert.equal(edited.document.windowCount, 0);
+    fresh.delete();
+    parser.delete();
+  });
+
+  it('finds a suppression comment in a window', () => {
+    const edited = new Edited(SOURCE).edit(14, 15, 0, '  # forkguard: ignore[FG001]').windows(1);
+    assert.deepEqual(
+      edited.document.facts.suppressions.map((suppression) => [suppression.line, suppression.codes]),
+      [[14, ['FG001']]],
+    );
+  });
+});
