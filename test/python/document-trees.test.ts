@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { Edit } from 'web-tree-sitter';
+import { Edit, type Node } from 'web-tree-sitter';
 import { DocumentTrees, MAX_WINDOWS } from '../../server/src/python/document-trees';
 import { PythonDocument } from '../../server/src/python/document';
 import { extractFactsSync } from '../../server/src/python/extract';
@@ -53,6 +53,38 @@ class Edited {
   }
 }
 
+/** DocumentTrees and their text, changed in step the way PythonDocument changes them. */
+class EditedTrees {
+  private readonly parser = newPythonParser();
+  readonly trees: DocumentTrees;
+  constructor(public text: string) {
+    this.trees = DocumentTrees.parse(this.parser, text)!;
+  }
+
+  /** Replaces [start, oldEnd) with `inserted`, in a window. */
+  change(start: number, oldEnd: number, inserted: string): void {
+    const before = new LineIndex(this.text);
+    const plan = this.trees.windowFor(start, oldEnd, inserted);
+    assert.ok(plan, 'a window');
+    const newEnd = start + inserted.length;
+    this.text = this.text.slice(0, start) + inserted + this.text.slice(oldEnd);
+    const after = new LineIndex(this.text);
+    const point = (lines: LineIndex, offset: number) => ({ row: lines.position(offset).line, column: lines.position(offset).character });
+    this.trees.edit(new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition: point(before, start), oldEndPosition: point(before, oldEnd), newEndPosition: point(after, newEnd) }));
+    assert.ok(this.trees.reparseWindow(this.text, after, plan, inserted.length - (oldEnd - start)));
+  }
+
+  /** The text of each stretch's statements. */
+  statements(): string[][] {
+    return this.trees.stretches().map((stretch) => this.trees.statementsOf(stretch).map((node) => this.text.slice(node.startIndex, node.endIndex)));
+  }
+
+  dispose(): void {
+    this.trees.dispose();
+    this.parser.delete();
+  }
+}
+
 describe('an open document reparses an edit in a window of its own', () => {
   it('when `x` typed at column 0 inside a class ends the class there, and when it is removed', () => {
     const edited = new Edited(SOURCE).edit(6, 0, 0, 'x').windows(1);
@@ -62,7 +94,7 @@ describe('an open document reparses an edit in a window of its own', () => {
       ['<module>', 'Service', 'Service.start', 'fork', 'helper'],
       'the method after the `x` is read as a module-level function, as a fresh parse reads it',
     );
-    edited.edit(6, 0, 1, '').windows(1);
+    edited.edit(6, 0, 1, '').windows(0); // the text is the base tree's again: its window goes
     assert.deepEqual(
       edited.document.facts.scopes.map((scope) => scope.qualname),
       ['<module>', 'Service', 'Service.start', 'Service.fork', 'helper'],
@@ -80,9 +112,14 @@ describe('an open document reparses an edit in a window of its own', () => {
 
   it('reparses whole when the edit makes a syntax error, and windows again once it is repaired', () => {
     const edited = new Edited(SOURCE);
-    edited.edit(14, 13, 0, '(').windows(0); // POOL = helper(()
-    edited.edit(14, 13, 1, '').windows(0); // the base tree had an error: whole again
+    edited.edit(14, 0, 0, '(').windows(0); // (POOL = helper()
+    edited.edit(14, 0, 1, '').windows(0); // the base tree had an error: whole again
     edited.edit(14, 0, 0, 'x').windows(1);
+  });
+
+  it('leaves an edit inside a line to the whole reparse when there is no window yet', () => {
+    const edited = new Edited(SOURCE).edit(14, 7, 0, 'x').windows(0); // POOL = xhelper()
+    edited.edit(6, 0, 0, 'x').windows(1).edit(14, 7, 1, '').windows(2); // with a window, in one of its own
   });
 
   it('reparses whole when an indent joins the edited line to the statement before it', () => {
@@ -97,7 +134,7 @@ describe('an open document reparses an edit in a window of its own', () => {
 
   it('reparses whole when the window would end in a backslash continuation', () => {
     // `import os \` joins the next line; alone, before the end of its window, it would not.
-    new Edited(SOURCE).edit(0, 9, 0, ' \\').windows(0);
+    new Edited(SOURCE).edit(10, 0, 0, 'x').windows(1).edit(0, 9, 0, ' \\').windows(0);
   });
 
   it('deletes a whole window up to its end, and types again there', () => {
@@ -111,32 +148,35 @@ describe('an open document reparses an edit in a window of its own', () => {
     edited.edit(11, 5, 0, 'h').windows(2); // def hh(): in that new window, not in the one ending where it starts
   });
 
-  it('reads a stretch of the base tree without the nodes an edit in a window squeezed to nothing', () => {
-    const parser = newPythonParser();
-    let text = SOURCE;
-    const trees = DocumentTrees.parse(parser, text)!;
-    const change = (start: number, oldEnd: number, inserted: string): void => {
-      const before = new LineIndex(text);
-      const plan = trees.windowFor(text, start, oldEnd);
-      assert.ok(plan, 'a window');
-      const newEnd = start + inserted.length;
-      text = text.slice(0, start) + inserted + text.slice(oldEnd);
-      const after = new LineIndex(text);
-      const point = (lines: LineIndex, offset: number) => ({ row: lines.position(offset).line, column: lines.position(offset).character });
-      trees.edit(new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition: point(before, start), oldEndPosition: point(before, oldEnd), newEndPosition: point(after, newEnd) }));
-      assert.ok(trees.reparseWindow(text, after, plan, inserted.length - (oldEnd - start)));
-    };
-    const lines = new LineIndex(text);
-    change(lines.lineStarts[10], lines.lineStarts[10], 'x'); // a window from the class to POOL
-    change(lines.lineStarts[11] + 1, lines.lineStarts[14] + 1, ''); // helper deleted, up to the window's end
-    // The base tree still has helper, squeezed to nothing where POOL starts: not a statement of POOL's stretch.
+  it('reads each stretch from its own tree after statements of a window were deleted', () => {
+    const edited = new EditedTrees(SOURCE);
+    const lines = new LineIndex(SOURCE);
+    edited.change(lines.lineStarts[10], lines.lineStarts[10], 'x'); // a window from the class to POOL
+    edited.change(lines.lineStarts[11] + 1, lines.lineStarts[14] + 1, ''); // helper deleted, up to the window's end
+    // The base tree still has helper, squeezed to nothing inside the window: not a statement of POOL's stretch.
     // (Its nodes' `text` is of the text it was parsed from: read the text by offsets.)
-    assert.deepEqual(
-      trees.stretches(text.length).map((stretch) => trees.statementsOf(stretch).map((node) => text.slice(node.startIndex, node.endIndex))),
-      [['import os', 'from concurrent.futures import ThreadPoolExecutor'], ['class Service:\n    def start(self):\n        self.pool = ThreadPoolExecutor(4)\n\n    def fork(self):\n        os.fork()', 'x'], ['POOL = helper()']],
-    );
-    trees.dispose();
-    parser.delete();
+    assert.deepEqual(edited.statements(), [
+      ['import os', 'from concurrent.futures import ThreadPoolExecutor'],
+      ['class Service:\n    def start(self):\n        self.pool = ThreadPoolExecutor(4)\n\n    def fork(self):\n        os.fork()', 'x'],
+      ['POOL = helper()'],
+    ]);
+    edited.dispose();
+  });
+
+  it('gives the base tree\'s statements their positions in the text after windows that added lines', () => {
+    const edited = new EditedTrees(SOURCE);
+    edited.change(0, 0, '# c\n\n'); // a window of `import os`, two lines longer
+    const at = edited.text.indexOf('self.pool') + 5;
+    edited.change(at, at, 'z'); // self.zpool: a window of the class, whose stretch of the base text is two lines up
+    const lines = new LineIndex(edited.text);
+    for (const stretch of edited.trees.stretches()) {
+      for (const node of edited.trees.statementsOf(stretch)) {
+        const { line, character } = lines.position(node.startIndex);
+        assert.deepEqual(node.startPosition, { row: line, column: character }, edited.text.slice(node.startIndex, node.endIndex));
+      }
+    }
+    assert.equal(edited.trees.stretches().length, 4); // import os, from ..., the class, helper and POOL
+    edited.dispose();
   });
 
   it(`reparses whole past ${MAX_WINDOWS} windows`, () => {
@@ -150,18 +190,29 @@ describe('an open document reparses an edit in a window of its own', () => {
     new Edited(SOURCE.replaceAll('\n', '\r\n')).edit(6, 0, 0, 'x').windows(0);
   });
 
-  it('gives one tree of the whole text when asked, equal to a fresh parse', () => {
-    const edited = new Edited(SOURCE).edit(6, 0, 0, 'x').edit(14, 0, 0, 'y').windows(2);
+  it('drops a window whose text is the base text again, after a window before it changed the line count', () => {
+    const edited = new Edited(SOURCE).edit(6, 0, 0, 'x\n').edit(15, 0, 0, 'y').windows(2);
+    edited.edit(15, 0, 1, '').windows(1);
+  });
+
+  it('gives one tree of the whole text when asked, equal to a fresh parse, positions included', () => {
+    // Two lines more in a first window: the second's stretch of the base text is two lines up.
+    // (An edit inside a line there, so that the whole reparse reuses the nodes after it.)
+    const edited = new Edited(SOURCE).edit(0, 0, 0, '# c\n\n').edit(7, 13, 0, 'z').windows(2);
     const parser = newPythonParser();
     const fresh = parser.parse(edited.text)!;
-    assert.equal(edited.document.syntaxTree!.rootNode.toString(), fresh.rootNode.toString());
+    const shape = (node: Node): string[] => [
+      `${node.type} ${node.startIndex}-${node.endIndex} ${node.startPosition.row}:${node.startPosition.column}-${node.endPosition.row}:${node.endPosition.column}`,
+      ...node.children.flatMap((child) => shape(child!)),
+    ];
+    assert.deepEqual(shape(edited.document.syntaxTree!.rootNode), shape(fresh.rootNode));
     assert.equal(edited.document.windowCount, 0);
     fresh.delete();
     parser.delete();
   });
 
   it('finds a suppression comment in a window', () => {
-    const edited = new Edited(SOURCE).edit(14, 15, 0, '  # forkguard: ignore[FG001]').windows(1);
+    const edited = new Edited(SOURCE).edit(14, 0, 0, '# forkguard: ignore[FG001]\n').windows(1);
     assert.deepEqual(
       edited.document.facts.suppressions.map((suppression) => [suppression.line, suppression.codes]),
       [[14, ['FG001']]],

@@ -449,6 +449,51 @@ describe('a method renamed in an open document', () => {
   });
 });
 
+describe('a method nested in a method that an edit moves out of its class', () => {
+  // Outer.build becomes a module-level function when `x` ends Outer before it: the qualified name
+  // of the method nested in it changes (Outer.build.Inner.make -> build.Inner.make), nothing else
+  // another file calling `worker.make()` (resolved by the method's name, the only `make`) reads.
+  const service = ['class Outer:', '    def first(self):', '        pass', '', '    def build(self):', '        class Inner:', '            def make(self):', '                return 1', '        return Inner()', ''].join('\n');
+  const entryText = 'import os\n\ndef get(worker):\n    return worker.make()\n\nPOOL = get(None)\nos.fork()\n';
+  const split = { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: 'x' };
+  const unsplit = { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 1 } }, text: '' };
+
+  async function setUp(name: string, config: string) {
+    const root = join(scratch, name);
+    mkdirSync(root, { recursive: true });
+    const file = join(root, 'service.py');
+    const entry = join(root, 'entry.py');
+    if (config) writeFileSync(join(root, 'forkguard.toml'), config);
+    writeFileSync(file, service);
+    writeFileSync(entry, entryText);
+    const workspace = await openWith(root, file, service);
+    const rulesAt = async () => ((await analyze(workspace)).findings.get(entry) ?? []).map((finding) => finding.rule);
+    return { workspace, file, rulesAt };
+  }
+
+  it('changes what the other file finds when that name is configured', async () => {
+    const { workspace, file, rulesAt } = await setUp('nested-configured', 'poolFactories = ["service.Outer.build.Inner.make"]\n');
+    assert.deepEqual(await rulesAt(), ['FG001']);
+    workspace.changeDocument(file, 2, [split]);
+    assert.deepEqual(await rulesAt(), []);
+    workspace.changeDocument(file, 3, [unsplit]);
+    assert.deepEqual(await rulesAt(), ['FG001']);
+  });
+
+  it('re-analyses only the edited file when it is not', async () => {
+    const { workspace, file, rulesAt } = await setUp('nested-plain', '');
+    assert.deepEqual(await rulesAt(), []);
+    for (const [version, change] of [[2, split], [3, unsplit]] as const) {
+      const analysed = workspace.program.analysisCount;
+      workspace.changeDocument(file, version, [change]);
+      assert.deepEqual(await rulesAt(), []);
+      // The file's 6 scopes (the module, Outer, first, build, Inner, make) and the module run as a
+      // script; no scope of entry.py.
+      assert.equal(workspace.program.analysisCount - analysed, 7);
+    }
+  });
+});
+
 async function reanalysedText(before: string, after: string): Promise<Set<number> | undefined> {
   return scopesToReanalyse(await factsOf(before), await factsOf(after), after);
 }

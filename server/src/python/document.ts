@@ -172,7 +172,7 @@ export class PythonDocument {
       const newText = text.slice(0, start) + change.text + text.slice(oldEnd);
       if (incremental && trees) {
         if (changes.length === 1 && !this.mayHaveCarriageReturn) {
-          window = trees.windowFor(text, start, oldEnd);
+          window = trees.windowFor(start, oldEnd, change.text);
           delta = change.text.length - (oldEnd - start);
         }
         trees.edit(
@@ -220,7 +220,7 @@ export class PythonDocument {
    * document had been reparsed in windows. Owned by the document: do not delete it.
    */
   get syntaxTree(): Tree | null {
-    return this.trees?.wholeTree(this.parserText(this.currentText)) ?? null;
+    return this.trees?.wholeTree() ?? null;
   }
 
   /** Number of trees reparsed alone since the last whole parse (for tests). */

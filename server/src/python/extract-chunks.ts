@@ -127,15 +127,15 @@ export class ChunkedFactsExtractor {
    * tree of the whole text. Never throws. `lines` and `logicalLines`: of `text`, when the caller has them.
    */
   extract(syntax: Tree | DocumentTrees, text: string, lines = new LineIndex(text), logicalLines = new LogicalLines(lines)): PyFacts {
-    const trees = 'rootNode' in syntax ? oneTree(syntax) : syntax;
+    const trees = 'rootNode' in syntax ? oneTree(syntax, text.length) : syntax;
     // When tree-sitter could not parse a module at all, the root is an ERROR holding thousands of
     // fragments: no statements to cut into chunks. (Windows are made of trees without errors.)
-    if (trees.isWhole && trees.wholeTree(text).rootNode.type !== 'module') return extractFacts(trees.wholeTree(text), text);
+    if (trees.isWhole && trees.wholeTree().rootNode.type !== 'module') return extractFacts(trees.wholeTree(), text);
     try {
       return this.extractChunked(trees, text, lines, logicalLines);
     } catch {
       this.clear();
-      return extractFacts(trees.wholeTree(text), text);
+      return extractFacts(trees.wholeTree(), text);
     }
   }
 
@@ -176,7 +176,7 @@ export class ChunkedFactsExtractor {
       return part;
     };
 
-    const stretches = trees.stretches(text.length);
+    const stretches = trees.stretches();
     const file =
       stretches.length === 1
         ? extractFileFields(stretches[0].tree, text, lines, logicalLines)
@@ -234,10 +234,10 @@ export class ChunkedFactsExtractor {
 /** The parse the extractor reads: DocumentTrees, or one tree (oneTree). */
 type ParsedStretches = Pick<DocumentTrees, 'stretches' | 'statementsOf' | 'wholeTree' | 'isWhole'>;
 
-/** One tree as ParsedStretches: a single stretch, the whole text. */
-function oneTree(tree: Tree): ParsedStretches {
+/** One tree as ParsedStretches: a single stretch, the whole text (`length` long). */
+function oneTree(tree: Tree, length: number): ParsedStretches {
   return {
-    stretches: (length: number): Stretch[] => [{ tree, from: 0, to: length }],
+    stretches: (): Stretch[] => [{ tree, from: 0, to: length }],
     statementsOf: () => tree.rootNode.namedChildren as Node[],
     wholeTree: () => tree,
     isWhole: true,

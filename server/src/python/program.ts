@@ -304,7 +304,8 @@ export class PyProgram implements SummaryHost {
   }
 
   qualifiedName(fn: FunctionRef): string | undefined {
-    // Reads the scope's name, not the rest of the file (an edit elsewhere in it changes nothing here).
+    // Reads the scope's name, not the rest of the file (an edit elsewhere in it changes nothing
+    // here), and of the name only whether it is configured (configuredNameKey).
     this.readDerived(fn.file, 'qualname', fn.scope);
     const facts = this.factsByFile.get(fn.file);
     if (!facts) return undefined;
@@ -313,9 +314,7 @@ export class PyProgram implements SummaryHost {
     let cached = this.qualifiedNames.get(facts);
     if (!cached || cached.modules !== modules) this.qualifiedNames.set(facts, (cached = { modules, names: [] }));
     if (fn.scope in cached.names) return cached.names[fn.scope];
-    const moduleName = modules.moduleName(fn.file);
-    const scope = facts.scopes[fn.scope];
-    const name = moduleName === undefined || !scope ? undefined : scope.kind === 'module' ? moduleName : `${moduleName}.${scope.qualname}`;
+    const name = qualifiedNameOf(modules.moduleName(fn.file), facts.scopes[fn.scope]);
     cached.names[fn.scope] = name;
     return name;
   }
@@ -619,7 +618,7 @@ export class PyProgram implements SummaryHost {
     }
     for (const key of wanted) {
       if (key.startsWith('methods ')) values.set(key, methodScopesKey(factsBefore, key.slice('methods '.length)));
-      else if (key.startsWith('qualname ')) values.set(key, scopeNameKey(factsBefore, Number(key.slice('qualname '.length))));
+      else if (key.startsWith('qualname ')) values.set(key, this.configuredNameKey(file, factsBefore, Number(key.slice('qualname '.length))));
     }
     // A value read but no longer kept (memos forgotten when the file set changed) counts as changed.
     for (const key of wanted) if (!values.has(key)) values.set(key, UNKNOWN_VALUE);
@@ -637,7 +636,7 @@ export class PyProgram implements SummaryHost {
       else if (kind === 'member') value = this.resolver.moduleMember(file, key.slice('member '.length)) ?? null;
       else if (kind === 'call') value = this.callGraph.resolveCall(file, Number(a), Number(b)) ?? null;
       else if (kind === 'methods' || kind === 'qualname') {
-        values.set(key, kind === 'methods' ? methodScopesKey(facts, a) : scopeNameKey(facts, Number(a)));
+        values.set(key, kind === 'methods' ? methodScopesKey(facts, a) : this.configuredNameKey(file, facts, Number(a)));
         continue;
       } else {
         values.set(key, facts && Number(a) < facts.classes.length ? layoutKey(this.callGraph.mro(file, Number(a))) : 'no class');
@@ -674,6 +673,21 @@ export class PyProgram implements SummaryHost {
     for (const scope of partial.scopes) if (scope !== 0 && (text === undefined || readElsewhereInFile(text, scopes[scope]))) return false;
     this.invalidateScopes(file, partial.scopes);
     return true;
+  }
+
+  /**
+   * What a reader of `qualname SCOPE` depends on. Summaries ask for a callee's qualified name only
+   * to look it up among the configured fork points, pool factories and reset calls: the name
+   * itself when it is one of those, else only that it is none (so a method that became a function
+   * when an edit ended its class, `C.m` -> `m`, changes nothing for the files that call it).
+   */
+  private configuredNameKey(file: string, facts: PyFacts | undefined, scope: number): string {
+    const found = facts?.scopes[scope];
+    if (!found) return 'no scope';
+    const qualified = qualifiedNameOf(this.modules.moduleName(file), found);
+    if (qualified === undefined) return 'none';
+    const { forkPointByName, poolFactoryByName, resetCalls } = this.catalog;
+    return forkPointByName.has(qualified) || poolFactoryByName.has(qualified) || resetCalls.has(qualified) ? qualified : 'none';
   }
 
   /** Drops what was derived for some scopes of a file (see invalidateWithCutoff); the file's other derived data stays. */
@@ -831,15 +845,16 @@ function sameMethods(a: PyFacts, b: PyFacts): boolean {
 }
 
 /** Where a file's methods of this name are (`methods NAME`: what a resolution by method name read of the file). */
+/** `module.Class.method`; the module's name for its module scope. */
+function qualifiedNameOf(moduleName: string | undefined, scope: PyScope | undefined): string | undefined {
+  if (moduleName === undefined || !scope) return undefined;
+  return scope.kind === 'module' ? moduleName : `${moduleName}.${scope.qualname}`;
+}
+
 function methodScopesKey(facts: PyFacts | undefined, name: string): string {
   return methodScopes(facts, name).join(',');
 }
 
-/** A scope's kind and qualname (`qualname SCOPE`: what a qualified name read of the file). */
-function scopeNameKey(facts: PyFacts | undefined, scope: number): string {
-  const found = facts?.scopes[scope];
-  return found ? `${found.kind} ${found.qualname}` : 'no scope';
-}
 
 function layoutKey(layout: { classes: { file: string; cls: number }[]; externalBases: string[] }): string {
   return JSON.stringify([layout.classes, layout.externalBases]);
