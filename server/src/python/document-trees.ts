@@ -8,8 +8,10 @@
  * tree-sitter/tree-sitter-html#23 describes). In a 6,000-line file that is 15-30 ms, against 2-3 ms
  * for an edit inside a statement: one keystroke in five of the benchmark's.
  *
- * So an edit is first reparsed in a window: the top-level statements around it, parsed alone
- * (tree-sitter's included ranges: the window's nodes keep their positions in the whole text).
+ * So such an edit is reparsed in a window: the top-level statements around it, parsed alone
+ * (tree-sitter's included ranges: the window's nodes keep their positions in the whole text). An
+ * edit inside a line's code goes to a window too once there is one, else to tree-sitter's own
+ * incremental reparse, cheap for it.
  * Valid Python splits exactly between top-level statements that start at column 0: each reads the
  * same alone as in its file. The document then has several trees, each good for a stretch of the
  * text: the windows, and the base tree (parsed whole) for the rest. A window is kept only when
