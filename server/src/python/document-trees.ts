@@ -18,8 +18,9 @@
  * that reading surely holds:
  * - the base tree and the window's tree have no ERROR or MISSING node (error recovery looks past
  *   statements: an unclosed bracket or string in a window is an error in it, and falls back);
- * - the window starts at a statement at column 0 (after blank and comment lines) and ends before
- *   one (or at the end), and its last line does not end with a backslash;
+ * - the window starts at a statement at column 0 (after blank lines and comments at column 0
+ *   only: an indented comment after a block belongs to it) and ends before one (or at the end),
+ *   and its last line does not end with a backslash;
  * - the text has no `\r` (the parser's text is then the text itself), and the change is one edit
  *   within one stretch.
  * Otherwise the text is parsed whole, incrementally from the base tree, and the windows are
@@ -177,7 +178,7 @@ export class DocumentTrees {
   reparseWindow(text: string, lines: LineIndex, plan: WindowPlan, delta: number): boolean {
     const from = plan.from;
     const to = plan.to + delta;
-    if (to < from || !codeStartsAtColumnZero(text, from, to) || endsWithBackslash(text, to)) return false;
+    if (to < from || !startsWithCodeAtColumnZero(text, from, to) || endsWithBackslash(text, to)) return false;
     const range: TreeRange = { startIndex: from, endIndex: to, startPosition: pointOf(lines, from), endPosition: pointOf(lines, to) };
     let tree: Tree | null;
     try {
@@ -251,9 +252,12 @@ export class DocumentTrees {
     return this.baseStatements(stretch.from, stretch.to, true);
   }
 
-  /** One tree of the whole text: the base tree, after reparsing it whole when there are windows. */
+  /**
+   * One tree of the whole text: the base tree, after parsing the text whole when there are
+   * windows (from scratch if the incremental parse gives no tree).
+   */
   wholeTree(): Tree {
-    if (this.windows.length > 0) this.reparseWhole(this.text, true);
+    if (this.windows.length > 0 && !this.reparseWhole(this.text, true)) this.reparseWhole(this.text, false);
     return this.base;
   }
 
@@ -362,8 +366,12 @@ function mayMoveIndentation(text: string, start: number, oldEnd: number, inserte
   return true;
 }
 
-/** The first line of [from, to) that is neither blank nor a comment starts at column 0 (or there is none). */
-function codeStartsAtColumnZero(text: string, from: number, to: number): boolean {
+/**
+ * The first line of [from, to) that is neither blank nor a comment at column 0 starts with code at
+ * column 0 (or there is none). An indented comment before it would not do: after a block, a whole
+ * parse reads it as the end of that block, a statement before the window.
+ */
+function startsWithCodeAtColumnZero(text: string, from: number, to: number): boolean {
   let lineStart = from;
   while (lineStart < to) {
     let at = lineStart;
@@ -373,7 +381,9 @@ function codeStartsAtColumnZero(text: string, from: number, to: number): boolean
       at++;
     }
     const code = text.charCodeAt(at);
-    if (at < to && code !== NEWLINE && code !== CARRIAGE_RETURN && code !== HASH) return at === lineStart;
+    const blank = at >= to || code === NEWLINE || code === CARRIAGE_RETURN;
+    if (!blank && at !== lineStart) return false;
+    if (!blank && code !== HASH) return true;
     const lineEnd = text.indexOf('\n', at);
     if (lineEnd === -1) return true;
     lineStart = lineEnd + 1;
