@@ -223,7 +223,7 @@ export class PythonDocument {
     return this.trees?.wholeTree() ?? null;
   }
 
-  /** Number of trees reparsed alone since the last whole parse (for tests). */
+  /** Windows the document's edits are reparsed in now (document-trees.ts; for tests). */
   get windowCount(): number {
     return this.trees?.windowCount ?? 0;
   }

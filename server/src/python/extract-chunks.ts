@@ -176,12 +176,10 @@ export class ChunkedFactsExtractor {
       return part;
     };
 
-    const stretches = trees.stretches();
+    const stretches = trees.stretches().map((stretch) => ({ ...stretch, statements: trees.statementsOf(stretch) }));
     const file =
-      stretches.length === 1
-        ? extractFileFields(stretches[0].tree, text, lines, logicalLines)
-        : extractFileFieldsOfStretches(stretches.map((stretch) => ({ ...stretch, statements: trees.statementsOf(stretch) })), text, lines, logicalLines);
-    const topLevel = stretches.flatMap((stretch) => chunksOf(trees.statementsOf(stretch), stretch.tree, '', 0, lines, logicalLines));
+      stretches.length === 1 ? extractFileFields(stretches[0].tree, text, lines, logicalLines) : extractFileFieldsOfStretches(stretches, text, lines, logicalLines);
+    const topLevel = stretches.flatMap((stretch) => chunksOf(stretch.statements, stretch.tree, '', 0, lines, logicalLines));
     for (const chunk of topLevel) {
       const tree = chunk.tree;
       const classNode = singleClass(chunk);

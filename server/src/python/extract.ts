@@ -1110,7 +1110,7 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
   private syntaxErrors(roots: Node[]): Range[] {
     if (roots.length === 0) return [];
     const errors: Range[] = [];
-    const pending: Node[] = roots.reverse();
+    const pending: Node[] = [...roots].reverse(); // popped from the end: in text order
     while (pending.length > 0 && errors.length < MAX_SYNTAX_ERRORS) {
       const node = pending.pop()!;
       if (node.isError || node.isMissing) {
