@@ -4,7 +4,8 @@
  * by analyze(). Two kinds of edit, reported apart because they cost differently:
  * - statement: `x` typed in the middle of an indented statement (the usual keystroke);
  * - blank line: `x` typed at column 0 of a blank line, which inside a class ends the class there
- *   (tree-sitter's error recovery reparses the rest of the file, and every scope after it moves).
+ *   (tree-sitter alone would reparse the rest of the file; the open document reparses the
+ *   statements around the edit in a window, python/document-trees.ts; every scope after it moves).
  * For each kind: medians of the change (reparse, chunked re-extraction, program update), of the
  * analysis, and of the scope analyses it ran, and the heap allocated per edit (V8's sampling heap
  * profiler, every object counted whether or not it survived).
