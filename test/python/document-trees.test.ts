@@ -72,7 +72,7 @@ class EditedTrees {
     const after = new LineIndex(this.text);
     const point = (lines: LineIndex, offset: number) => ({ row: lines.position(offset).line, column: lines.position(offset).character });
     this.trees.edit(new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition: point(before, start), oldEndPosition: point(before, oldEnd), newEndPosition: point(after, newEnd) }));
-    assert.ok(this.trees.reparseWindow(this.text, after, plan, inserted.length - (oldEnd - start)));
+    assert.ok(this.trees.reparseWindow(this.text, after, plan));
   }
 
   /** The text of each stretch's statements. */

@@ -173,6 +173,21 @@ async function openWith(root: string, file: string, text: string): Promise<Works
   return workspace;
 }
 
+/**
+ * A project `name` in the scratch folder: service.py (open as `text`), entry.py, and a
+ * forkguard.toml when `config` is given; scanned.
+ */
+async function openServiceProject(name: string, text: string, entryText: string, config?: string): Promise<{ workspace: Workspace; root: string; file: string; entry: string }> {
+  const root = join(scratch, name);
+  mkdirSync(root, { recursive: true });
+  const file = join(root, 'service.py');
+  const entry = join(root, 'entry.py');
+  if (config !== undefined) writeFileSync(join(root, 'forkguard.toml'), config);
+  writeFileSync(file, text);
+  writeFileSync(entry, entryText);
+  return { workspace: await openWith(root, file, text), root, file, entry };
+}
+
 /** The workspace's findings equal those of a fresh workspace with `file` open as `text`. */
 async function assertSameAsFresh(workspace: Workspace, root: string, file: string, text: string, message: string): Promise<void> {
   const incremental = snapshot((await analyze(workspace)).findings);
@@ -256,16 +271,8 @@ function serviceModule(functions: number): string {
 
 describe('partial re-analysis of an open document', () => {
   it('gives the findings of a fresh analysis after each of 150 seeded in-line edits and class splits', async () => {
-    const root = join(scratch, 'svc');
-    const file = join(root, 'service.py');
     let text = serviceModule(12);
-    writeFileSync(join(scratch, 'placeholder'), '');
-    rmSync(root, { recursive: true, force: true });
-    await import('node:fs').then((fs) => fs.mkdirSync(root, { recursive: true }));
-    writeFileSync(file, text);
-    writeFileSync(join(root, 'entry.py'), 'import os\n\nimport service\n\nservice.task_1()\nservice.Worker().setup()\nos.fork()\n');
-
-    const workspace = await openWith(root, file, text);
+    const { workspace, root, file } = await openServiceProject('svc', text, 'import os\n\nimport service\n\nservice.task_1()\nservice.Worker().setup()\nos.fork()\n');
     await analyze(workspace);
     const next = seededRandom(8);
     let partialEdits = 0;
@@ -339,8 +346,6 @@ const MODULE_STATEMENTS = [
 
 describe('partial re-analysis after module-level edits', () => {
   it('gives the findings of a fresh analysis after each of 120 seeded edits of module-level statements', async () => {
-    const root = join(scratch, 'module-level');
-    const file = join(root, 'service.py');
     // Functions that see the import-time pools (one forks, one keeps a pool), named nowhere else in the file.
     const functions = [
       'def forker():',
@@ -358,11 +363,7 @@ describe('partial re-analysis after module-level edits', () => {
     const ENGINE_LINE = 'ENGINE = sqlalchemy.create_engine("postgresql://db/x")';
     const ENGINE_LINE_INDEX = text.split('\n').indexOf(ENGINE_LINE);
     const fixedLines = text.split('\n').length;
-    mkdirSync(root, { recursive: true });
-    writeFileSync(file, text);
-    writeFileSync(join(root, 'entry.py'), 'import os\n\nimport service\n\nservice.forker()\nos.fork()\n');
-
-    const workspace = await openWith(root, file, text);
+    const { workspace, root, file } = await openServiceProject('module-level', text, 'import os\n\nimport service\n\nservice.forker()\nos.fork()\n');
     await analyze(workspace);
     const next = seededRandom(11);
     let moduleLevelEdits = 0;
@@ -397,15 +398,9 @@ describe('partial re-analysis after module-level edits', () => {
 
 describe('an import-time pool added at the end of an open document', () => {
   it('re-analyses the module and the functions that fork or keep pools, and nothing else', async () => {
-    const root = join(scratch, 'import-time-pool');
-    mkdirSync(root, { recursive: true });
-    const file = join(root, 'service.py');
-    const entry = join(root, 'entry.py');
     const plain = [1, 2, 3, 4].flatMap((n) => [`def plain_${n}():`, `    return ${n}`, '']);
     const text = ['import os', 'from concurrent.futures import ThreadPoolExecutor', '', 'def forker():', '    os.fork()', '', ...plain].join('\n');
-    writeFileSync(file, text);
-    writeFileSync(entry, 'import service\n\nservice.forker()\n');
-    const workspace = await openWith(root, file, text);
+    const { workspace, file, entry } = await openServiceProject('import-time-pool', text, 'import service\n\nservice.forker()\n');
     const fg001Lines = (findings: Map<string, Finding[]>) =>
       [...findings].flatMap(([path, list]) => list.filter((finding) => finding.rule === 'FG001').map((finding) => `${path === entry ? 'entry' : 'service'}:${finding.range.start.line}`));
     assert.deepEqual(fg001Lines((await analyze(workspace)).findings), []);
@@ -429,15 +424,9 @@ describe('an import-time pool added at the end of an open document', () => {
 
 describe('a method renamed in an open document', () => {
   it('changes what another file resolves by its qualified name (a configured pool factory)', async () => {
-    const root = join(scratch, 'renamed');
-    mkdirSync(root, { recursive: true });
-    const service = join(root, 'service.py');
-    const entry = join(root, 'entry.py');
     const text = 'class Worker:\n    def make(self):\n        return 1\n';
-    writeFileSync(join(root, 'forkguard.toml'), 'poolFactories = ["service.Worker.make"]\n');
-    writeFileSync(service, text);
-    writeFileSync(entry, 'import os\n\nimport service\n\nPOOL = service.Worker().make()\nos.fork()\n');
-    const workspace = await openWith(root, service, text);
+    const entryText = 'import os\n\nimport service\n\nPOOL = service.Worker().make()\nos.fork()\n';
+    const { workspace, file: service, entry } = await openServiceProject('renamed', text, entryText, 'poolFactories = ["service.Worker.make"]\n');
     const rulesAt = (findings: Map<string, Finding[]>) => (findings.get(entry) ?? []).map((finding) => finding.rule);
     assert.deepEqual(rulesAt((await analyze(workspace)).findings), ['FG001']);
     const renamed = text.replace('def make', 'def build');
@@ -458,15 +447,8 @@ describe('a method nested in a method that an edit moves out of its class', () =
   const split = { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: 'x' };
   const unsplit = { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 1 } }, text: '' };
 
-  async function setUp(name: string, config: string) {
-    const root = join(scratch, name);
-    mkdirSync(root, { recursive: true });
-    const file = join(root, 'service.py');
-    const entry = join(root, 'entry.py');
-    if (config) writeFileSync(join(root, 'forkguard.toml'), config);
-    writeFileSync(file, service);
-    writeFileSync(entry, entryText);
-    const workspace = await openWith(root, file, service);
+  async function setUp(name: string, config?: string) {
+    const { workspace, file, entry } = await openServiceProject(name, service, entryText, config);
     const rulesAt = async () => ((await analyze(workspace)).findings.get(entry) ?? []).map((finding) => finding.rule);
     return { workspace, file, rulesAt };
   }
@@ -481,7 +463,7 @@ describe('a method nested in a method that an edit moves out of its class', () =
   });
 
   it('re-analyses only the edited file when it is not', async () => {
-    const { workspace, file, rulesAt } = await setUp('nested-plain', '');
+    const { workspace, file, rulesAt } = await setUp('nested-plain');
     assert.deepEqual(await rulesAt(), []);
     for (const [version, change] of [[2, split], [3, unsplit]] as const) {
       const analysed = workspace.program.analysisCount;

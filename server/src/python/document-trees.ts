@@ -54,6 +54,8 @@ interface Window extends Stretch {
 export interface WindowPlan {
   from: number;
   to: number;
+  /** How much longer the edit makes the stretch. */
+  delta: number;
   /** The stretch [from, to) in the base text (for a new window). */
   baseFrom: number;
   replaces?: Window;
@@ -122,6 +124,7 @@ export class DocumentTrees {
     const text = this.text;
     if (this.base.rootNode.hasError) return undefined;
     if (this.windows.length === 0 && !mayMoveIndentation(text, start, oldEnd, inserted)) return undefined;
+    const delta = inserted.length - (oldEnd - start);
     let regionFrom = 0;
     let regionTo = text.length;
     /** How much longer the windows before the edit made the text than the base text. */
@@ -132,7 +135,7 @@ export class DocumentTrees {
         shift += window.to - window.from - (window.baseTo - window.baseFrom);
         continue;
       }
-      if (window.from <= start) return oldEnd <= window.to ? { from: window.from, to: window.to, baseFrom: window.baseFrom, replaces: window } : undefined;
+      if (window.from <= start) return oldEnd <= window.to ? { from: window.from, to: window.to, delta, baseFrom: window.baseFrom, replaces: window } : undefined;
       regionTo = window.from;
       break;
     }
@@ -150,7 +153,7 @@ export class DocumentTrees {
     const from = first === -1 ? regionFrom : statements[first].startIndex;
     const to = last !== -1 && last + 1 < statements.length ? statements[last + 1].startIndex : regionTo;
     if (!isLineStart(text, from) || !isLineStart(text, to) || to < oldEnd) return undefined;
-    return { from, to, baseFrom: from - shift };
+    return { from, to, delta, baseFrom: from - shift };
   }
 
   /**
@@ -171,13 +174,12 @@ export class DocumentTrees {
   }
 
   /**
-   * Parses the window `plan` (found by windowFor, then moved by the edit: its end by `delta`) of
-   * `text`, the text after the edit. False when the window's reading may differ from the whole
-   * file's: then call reparseWhole.
+   * Parses the window `plan` (found by windowFor, before the edit) of `text`, the text after the
+   * edit. False when the window's reading may differ from the whole file's: then call reparseWhole.
    */
-  reparseWindow(text: string, lines: LineIndex, plan: WindowPlan, delta: number): boolean {
+  reparseWindow(text: string, lines: LineIndex, plan: WindowPlan): boolean {
     const from = plan.from;
-    const to = plan.to + delta;
+    const to = plan.to + plan.delta;
     if (to < from || !startsWithCodeAtColumnZero(text, from, to) || endsWithBackslash(text, to)) return false;
     const range: TreeRange = { startIndex: from, endIndex: to, startPosition: pointOf(lines, from), endPosition: pointOf(lines, to) };
     let tree: Tree | null;

@@ -151,7 +151,6 @@ export class PythonDocument {
     let incremental = trees !== null;
     /** Where the change is reparsed alone, when it is one change that can be (see document-trees.ts). */
     let window: WindowPlan | undefined;
-    let delta = 0;
     for (const change of changes) {
       this.mayHaveCarriageReturn ||= change.text.includes('\r');
       if (!change.range) {
@@ -171,10 +170,7 @@ export class PythonDocument {
       if (start > 0 && text.charCodeAt(start - 1) === 13) incremental = false;
       const newText = text.slice(0, start) + change.text + text.slice(oldEnd);
       if (incremental && trees) {
-        if (changes.length === 1 && !this.mayHaveCarriageReturn) {
-          window = trees.windowFor(start, oldEnd, change.text);
-          delta = change.text.length - (oldEnd - start);
-        }
+        if (changes.length === 1 && !this.mayHaveCarriageReturn) window = trees.windowFor(start, oldEnd, change.text);
         trees.edit(
           new Edit({
             startIndex: start,
@@ -195,7 +191,7 @@ export class PythonDocument {
     if (this.oversizeBytes !== undefined || !trees || !incremental) {
       trees?.dispose();
       this.trees = this.oversizeBytes === undefined ? this.parse(text) : null;
-    } else if (!(window && trees.reparseWindow(text, this.currentLines(), window, delta)) && !this.reparseWhole(trees, text)) {
+    } else if (!(window && trees.reparseWindow(text, this.currentLines(), window)) && !this.reparseWhole(trees, text)) {
       trees.dispose();
       this.trees = null; // facts fall back to an empty module; the next edit tries again
     }

@@ -844,17 +844,16 @@ function sameMethods(a: PyFacts, b: PyFacts): boolean {
   return a.classes.length === b.classes.length && a.classes.every((cls, i) => sameValue(cls.methods, b.classes[i].methods));
 }
 
-/** Where a file's methods of this name are (`methods NAME`: what a resolution by method name read of the file). */
 /** `module.Class.method`; the module's name for its module scope. */
 function qualifiedNameOf(moduleName: string | undefined, scope: PyScope | undefined): string | undefined {
   if (moduleName === undefined || !scope) return undefined;
   return scope.kind === 'module' ? moduleName : `${moduleName}.${scope.qualname}`;
 }
 
+/** Where a file's methods of this name are (`methods NAME`: what a resolution by method name read of the file). */
 function methodScopesKey(facts: PyFacts | undefined, name: string): string {
   return methodScopes(facts, name).join(',');
 }
-
 
 function layoutKey(layout: { classes: { file: string; cls: number }[]; externalBases: string[] }): string {
   return JSON.stringify([layout.classes, layout.externalBases]);
