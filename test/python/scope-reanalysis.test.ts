@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Finding } from '../../server/src/model';
 import { analyze } from '../../server/src/engine/analyze';
@@ -15,6 +15,7 @@ import { extractFacts } from '../../server/src/python/extract';
 import { moduleLevelNames, scopesToReanalyse } from '../../server/src/python/scope-changes';
 import { initPython, newPythonParser } from '../../server/src/python/parser';
 import { seededRandom } from '../robustness/random';
+import { FG001_PYTHON } from '../../server/src/rules/fg001-pool-before-fork/python';
 
 const scratch = mkdtempSync(join(tmpdir(), 'fg-scope-reanalysis-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -479,3 +480,51 @@ describe('a method nested in a method that an edit moves out of its class', () =
 async function reanalysedText(before: string, after: string): Promise<Set<number> | undefined> {
   return scopesToReanalyse(await factsOf(before), await factsOf(after), after);
 }
+
+describe('a file with an FG001 finding, after an edit of another file', () => {
+  // FG001's quick fixes look for a reset helper among every module-level function of the
+  // workspace. The file with the finding must not become a reader of all those files: it would be
+  // re-analysed whole after every edit anywhere.
+  const entryText = [
+    'import os',
+    'from concurrent.futures import ThreadPoolExecutor',
+    '',
+    'POOL = ThreadPoolExecutor(2)',
+    '',
+    'def first():',
+    '    return 1',
+    '',
+    'def second():',
+    '    return 2',
+    '',
+    'os.fork()',
+    '',
+  ].join('\n');
+  const service = 'def helper():\n    return 1\n';
+
+  it('is neither re-analysed nor checked again, until the edit adds a reset helper its fixes offer', async () => {
+    const { workspace, file, entry } = await openServiceProject('fix-helpers', service, entryText);
+    const fixTitles = async () => ((await analyze(workspace)).findings.get(entry) ?? []).map((finding) => `${finding.rule}: ${finding.fixes.map((fix) => fix.title).join(' | ')}`);
+    const noHelper = ['FG001: Add `POOL.shutdown(wait=True)` before the fork | Reset `POOL` in forked children (os.register_at_fork) | Suppress FG001 on this line'];
+    assert.deepEqual(await fixTitles(), noHelper);
+    const checkFile = FG001_PYTHON.checkFile;
+    const checked: string[] = [];
+    FG001_PYTHON.checkFile = (context, path) => (checked.push(basename(path)), checkFile(context, path));
+    try {
+      const analysed = workspace.program.analysisCount;
+      workspace.changeDocument(file, 2, [{ range: { start: { line: 1, character: 11 }, end: { line: 1, character: 12 } }, text: '2' }]);
+      assert.deepEqual(await fixTitles(), noHelper);
+      assert.equal(workspace.program.analysisCount - analysed, 2, 'helper, and its module run as a script');
+      assert.deepEqual(checked.splice(0), ['service.py']);
+
+      // helper now shuts the entry's pool down: the entry's finding offers to call it.
+      const resetting = 'import entry\n\ndef helper():\n    entry.POOL.shutdown()\n';
+      workspace.changeDocument(file, 3, [{ range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } }, text: resetting }]);
+      assert.equal(workspace.text(file), resetting);
+      assert.deepEqual(await fixTitles(), [`FG001: Call \`helper()\` before forking | ${noHelper[0].slice('FG001: '.length)}`]);
+      assert.deepEqual(checked.splice(0).sort(), ['entry.py', 'service.py']);
+    } finally {
+      FG001_PYTHON.checkFile = checkFile;
+    }
+  });
+});

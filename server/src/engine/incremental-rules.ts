@@ -30,8 +30,16 @@ export interface TrackedProgram {
 /** A rule's checker split per file, in a language's context (IncrementalPythonChecker, IncrementalTypeScriptChecker). */
 export interface IncrementalChecker<Context> {
   checkFile(context: Context, file: string): Finding[];
-  /** These findings of a file also depend on the whole workspace: recomputed after every change. */
+  /**
+   * These findings of a file also depend on the whole workspace: recomputed after every change, or
+   * with `wholeProgramInputs`, after a change of those.
+   */
   readsWholeProgram?(findings: Finding[]): boolean;
+  /**
+   * What the findings that `readsWholeProgram` read of the workspace, as one value that stays the
+   * same object while its content does (compared by identity, outside any file's tracking).
+   */
+  wholeProgramInputs?(context: Context): unknown;
   /** Findings from workspace-wide inputs, after the per-file ones; run by every analysis. */
   checkProgram?(context: Context): Finding[];
   /** Text standing for workspace-wide inputs the per-file findings read: when it changes, every file is checked again. */
@@ -67,8 +75,10 @@ interface RuleState {
   sharedInputs: string;
   /** Findings per file (severity applied). */
   byFile: Map<string, Finding[]>;
-  /** Files whose findings read the whole workspace: recomputed every time. */
+  /** Files whose findings read the whole workspace: recomputed when wholeProgramInputs changes. */
   wholeProgram: Set<string>;
+  /** The checker's wholeProgramInputs when the state was computed (undefined: it has none). */
+  wholeProgramInputs: unknown;
 }
 
 interface ProgramState {
@@ -144,20 +154,25 @@ async function runIncremental<Context>(
   // Outside any file's tracking: what it reads is workspace-wide, summed up in its text.
   const sharedInputs = checker.sharedInputs?.(context) ?? '';
   const reusable = changed !== 'all' && previous?.severity === severity && previous.sharedInputs === sharedInputs ? previous : undefined;
+  const wholeProgramInputs = checker.wholeProgramInputs?.(context);
+  const wholeProgramChanged = checker.wholeProgramInputs === undefined || wholeProgramInputs !== reusable?.wholeProgramInputs;
+  const stale = (file: string): boolean => (changed as Set<string>).has(file) || (wholeProgramChanged && reusable!.wholeProgram.has(file));
   if (reusable && sameFiles) {
     // The usual analysis after an edit: a few files to check again among thousands. The previous
-    // state is not kept, so its map is updated in place rather than copied.
-    const state: RuleState = { severity, sharedInputs, byFile: reusable.byFile, wholeProgram: new Set() };
-    for (const file of [...new Set([...(changed as Set<string>), ...reusable.wholeProgram])].sort()) {
+    // state is not kept, so its map and set are updated in place rather than copied.
+    const state: RuleState = { severity, sharedInputs, byFile: reusable.byFile, wholeProgram: reusable.wholeProgram, wholeProgramInputs };
+    const toCheck = wholeProgramChanged ? new Set([...(changed as Set<string>), ...reusable.wholeProgram]) : (changed as Set<string>);
+    for (const file of [...toCheck].sort()) {
       if (state.byFile.has(file)) await checkFile(checker, severity, state, program, context, file, slicer);
     }
     return state;
   }
-  const state: RuleState = { severity, sharedInputs, byFile: new Map(), wholeProgram: new Set() };
+  const state: RuleState = { severity, sharedInputs, byFile: new Map(), wholeProgram: new Set(), wholeProgramInputs };
   for (const file of files) {
-    const kept = reusable && !(changed as Set<string>).has(file) && !reusable.wholeProgram.has(file) ? reusable.byFile.get(file) : undefined;
+    const kept = reusable && !stale(file) ? reusable.byFile.get(file) : undefined;
     if (kept) {
       state.byFile.set(file, kept);
+      if (reusable!.wholeProgram.has(file)) state.wholeProgram.add(file);
       continue;
     }
     await checkFile(checker, severity, state, program, context, file, slicer);
@@ -179,6 +194,7 @@ async function checkFile<Context>(
   const found = program.track(file, () => checker.checkFile(context, file));
   state.byFile.set(file, found.length === 0 ? NONE : found.map((finding) => ({ ...finding, severity })));
   if (checker.readsWholeProgram?.(found)) state.wholeProgram.add(file);
+  else state.wholeProgram.delete(file);
 }
 
 /** Shared empty result, so the many files without findings cost one map entry each. */

@@ -141,8 +141,8 @@ async function extractInWorkers<Facts>(
       worker.on('message', (reply: ScanBatchResult) => {
         const batch = current;
         current = undefined;
+        next(); // before decoding the reply, so the worker extracts the next batch meanwhile
         receive(batch, reply);
-        next();
       });
       worker.on('error', finish);
       worker.on('exit', finish);

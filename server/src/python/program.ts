@@ -394,6 +394,21 @@ export class PyProgram implements SummaryHost {
     }
   }
 
+  /**
+   * Runs `compute` with no file recorded as a reader of what it consults. For a caller that keeps
+   * itself current another way: a rule whose findings `readsWholeProgram` is checked again after
+   * every change. Recorded, such a read of every file would drop the reader's derived data, and
+   * re-analyse it whole, after an edit of any of them.
+   */
+  untracked<T>(compute: () => T): T {
+    const readers = this.dependents.splice(0);
+    try {
+      return compute();
+    } finally {
+      this.dependents.push(...readers);
+    }
+  }
+
   /** Records a provisional result; true when its summary differs from the previous one. */
   private setProvisional(key: string, result: ScopeAnalysis, low: number): boolean {
     const previous = this.provisional.get(key);

@@ -66,8 +66,16 @@ export interface IncrementalPythonChecker {
    * other files in any other way must be declared with `readsWholeProgram`.
    */
   checkFile(context: PythonRuleContext, file: string): Finding[];
-  /** These findings of a file also depend on the whole workspace (a helper looked for anywhere): recomputed after every change. */
+  /**
+   * These findings of a file also depend on the whole workspace (a helper looked for anywhere):
+   * recomputed after every change, or with `wholeProgramInputs`, after a change of those.
+   */
   readsWholeProgram?(findings: Finding[]): boolean;
+  /**
+   * What the findings that `readsWholeProgram` read of the workspace (the reset helpers found), as
+   * one value that stays the same object while its content does.
+   */
+  wholeProgramInputs?(context: PythonRuleContext): unknown;
   /** Findings from workspace-wide inputs (service config files, preloading servers), after the per-file ones; run by every analysis, so cheap. */
   checkProgram?(context: PythonRuleContext): Finding[];
   /** Text standing for workspace-wide inputs the per-file findings read too: when it changes, every file is checked again. */

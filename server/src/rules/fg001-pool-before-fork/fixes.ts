@@ -87,24 +87,35 @@ const helperCandidates = new WeakMap<PyProgram, { mark: number; byFile: Map<stri
 /**
  * The workspace's module-level functions without parameters that reset something and never fork,
  * in file order. Kept per file between program states: after an edit only the files changed since
- * (`changedSince`) are looked at again, not every function's summary of the workspace (the rule
- * re-checks a file with findings after any change, `readsWholeProgram`, so these reads need no
- * dependency of their own).
+ * (`changedSince`) are looked at again, not every function's summary of the workspace. The rule
+ * re-checks a file with findings after any change (`readsWholeProgram`), so these reads are not
+ * recorded as the checked file's dependencies (`untracked`): that file would otherwise read every
+ * file of the workspace, and be re-analysed whole after an edit of any of them.
  */
-function resetHelperCandidates(program: PyProgram): ResetHelperCandidate[] {
+export function resetHelperCandidates(program: PyProgram): ResetHelperCandidate[] {
   const mark = program.changeMark();
   const cached = helperCandidates.get(program);
   if (cached?.mark === mark) return cached.helpers;
   const changed = cached ? program.changedSince(cached.mark) : 'all';
   const byFile = cached && changed !== 'all' ? cached.byFile : new Map<string, ResetHelperCandidate[]>();
-  for (const file of changed === 'all' ? program.files() : changed) {
-    const helpers = helpersOfFile(program, file);
-    if (helpers.length > 0) byFile.set(file, helpers);
-    else byFile.delete(file);
-  }
-  const helpers = [...byFile.keys()].sort().flatMap((file) => byFile.get(file)!);
+  program.untracked(() => {
+    for (const file of changed === 'all' ? program.files() : changed) {
+      const helpers = helpersOfFile(program, file);
+      if (helpers.length > 0) byFile.set(file, helpers);
+      else byFile.delete(file);
+    }
+  });
+  const found = [...byFile.keys()].sort().flatMap((file) => byFile.get(file)!);
+  // The same list as before stays the same object: findings that read it are not recomputed.
+  const helpers = cached && sameHelpers(cached.helpers, found) ? cached.helpers : found;
   helperCandidates.set(program, { mark, byFile, helpers });
   return helpers;
+}
+
+function sameHelpers(a: readonly ResetHelperCandidate[], b: readonly ResetHelperCandidate[]): boolean {
+  const key = (helper: ResetHelperCandidate): string =>
+    JSON.stringify([helper.file, helper.scope, helper.name, helper.summary.resets, helper.summary.creates.map((c) => c.identity.key)]);
+  return a.length === b.length && a.every((helper, i) => key(helper) === key(b[i]));
 }
 
 function helpersOfFile(program: PyProgram, file: string): ResetHelperCandidate[] {

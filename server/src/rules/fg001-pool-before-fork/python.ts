@@ -11,13 +11,14 @@ import { wholeProgramChecker } from '../incremental';
 import { ruleFinding } from '../finding';
 import { INHERITED_BY_CHILDREN } from '../../catalog/python';
 import { FG001_META } from './meta';
-import { buildFixes } from './fixes';
+import { buildFixes, resetHelperCandidates } from './fixes';
 import { checkPreloadedApps } from './preload';
 
 export const FG001_PYTHON: IncrementalPythonChecker = {
   checkFile: ({ program }, file) => program.hazards(file).map((hazard) => findingOf(program, hazard)),
   // A finding's preferred fix may call a reset helper found anywhere in the workspace.
   readsWholeProgram: (findings) => findings.length > 0,
+  wholeProgramInputs: ({ program }) => resetHelperCandidates(program),
   // Servers that import the app in their master before forking (gunicorn preload_app, uWSGI).
   checkProgram: checkPreloadedApps,
 };
