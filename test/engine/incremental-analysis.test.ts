@@ -248,13 +248,15 @@ test('hub edits: a change its readers cannot see stops at them; a changed summar
     return relative(workspace.program.changedSince(mark));
   };
 
-  // A statement added inside a function body, changing no summary: only the hub and its caller.
+  // A statement added inside a function body: helper's summary now names what it returns (the
+  // local `x`), so its caller goes again.
   const bodyEdit = HUB['hub.py'].replace('    return 1\n', '    x = 1\n    return x\n');
   assert.deepEqual(await edit(bodyEdit), ['a.py', 'hub.py']);
   await assertSameAsScratch(workspace, root, 'a body edit');
 
-  // A module-level name nobody reads, and a comment.
-  assert.deepEqual(await edit(`${bodyEdit}\n# a comment\nUNUSED = 2\n`), ['a.py', 'hub.py']);
+  // A module-level name nobody reads, and a comment: only the hub (its callers read values derived
+  // from it, which stay the same, not its facts).
+  assert.deepEqual(await edit(`${bodyEdit}\n# a comment\nUNUSED = 2\n`), ['hub.py']);
   await assertSameAsScratch(workspace, root, 'a new module-level name');
 
   // The called function now creates a pool: its summary changes, so a.run's does, b.go's, and main forks with it.

@@ -46,15 +46,21 @@ export interface ResolvedCall {
 
 export interface CallGraphHost {
   facts(file: string): PyFacts | undefined;
+  /** The file's facts without recording a read: for a caller that records a narrower one (readDerived). */
+  peekFacts(file: string): PyFacts | undefined;
+  /** The file whose derived data is being computed (innermost `track`), if any. */
+  currentReader(): string | undefined;
   readonly modules: ModuleIndex;
   readonly resolver: NameResolver;
   /** Records a read of the file's facts (made by a result without reading them directly). */
   touch(file: string): void;
   /**
    * Records a read of one value derived for `file`, for early cutoff: `call SCOPE EVENT`, `layout
-   * CLASS`, `methods NAME` (where the file's methods of that name are).
+   * CLASS`, `methods NAME` (where the file's methods of that name are), `method CLASS.NAME` (one
+   * class's own method of that name), `returns SCOPE DEPTH` (what a function returns, inferred
+   * from that depth on).
    */
-  readDerived(file: string, kind: 'call' | 'layout' | 'methods', first: number | string, second?: number): void;
+  readDerived(file: string, kind: 'call' | 'layout' | 'methods' | 'method' | 'returns', first: number | string, second?: number): void;
   /** Workspace methods with this name (for the fallback by name). */
   methodsNamed(name: string): FunctionRef[];
   /** Runs `compute` with `file` as the file whose derived data is being computed (dependency tracking). */
@@ -74,10 +80,12 @@ interface ClassLayout {
   attributeCalls?: Map<string, CallSiteRef[]>;
 }
 
-/** What is derived for one file: call resolutions per scope, class layouts per class. */
+/** What is derived for one file: call resolutions per scope, class layouts per class, return values read by other files. */
 interface FileCache {
   calls: Map<number, (ResolvedCall | undefined)[]>;
   layouts: Map<number, ClassLayout>;
+  /** `SCOPE DEPTH` -> the function's return value inferred from that depth. */
+  returns: Map<string, PyValueRef>;
 }
 
 export class CallGraph {
@@ -90,10 +98,15 @@ export class CallGraph {
     this.cache.delete(file);
   }
 
-  /** Forgets the call resolutions of some scopes of a file (their facts changed; nothing else read them). */
+  /**
+   * Forgets the call resolutions of some scopes of a file (their facts changed; nothing else read
+   * them), and the return values other files read (one may pass through those scopes).
+   */
   forgetScopes(file: string, scopes: ReadonlySet<number>): void {
-    const calls = this.cache.get(file)?.calls;
-    if (calls) for (const scope of scopes) calls.delete(scope);
+    const cache = this.cache.get(file);
+    if (!cache) return;
+    for (const scope of scopes) cache.calls.delete(scope);
+    cache.returns.clear();
   }
 
   /** Forgets every derived result (the module index changed: any resolution may differ). */
@@ -113,6 +126,11 @@ export class CallGraph {
     }
   }
 
+  /** The return values kept for a file, as [`SCOPE DEPTH`, value] (for early cutoff). */
+  *cachedReturns(file: string): Generator<[string, PyValueRef]> {
+    yield* this.cache.get(file)?.returns ?? [];
+  }
+
   /** The class layouts kept for a file, as [class index, layout] (for early cutoff). */
   *cachedLayouts(file: string): Generator<[number, { classes: { file: string; cls: number }[]; externalBases: string[] }]> {
     yield* this.cache.get(file)?.layouts ?? [];
@@ -125,7 +143,7 @@ export class CallGraph {
 
   private fileCache(file: string): FileCache {
     let cache = this.cache.get(file);
-    if (!cache) this.cache.set(file, (cache = { calls: new Map(), layouts: new Map() }));
+    if (!cache) this.cache.set(file, (cache = { calls: new Map(), layouts: new Map(), returns: new Map() }));
     return cache;
   }
 
@@ -208,13 +226,20 @@ export class CallGraph {
     const { classes } = this.mro(file, cls);
     for (let i = skip; i < classes.length; i++) {
       const entry = classes[i];
-      const scope = this.host.facts(entry.file)?.classes[entry.cls]?.methods[name];
-      if (scope !== undefined) {
-        this.host.touch(entry.file);
-        return { file: entry.file, scope };
-      }
+      const scope = this.ownMethod(entry.file, entry.cls, name);
+      if (scope !== undefined) return { file: entry.file, scope };
     }
     return undefined;
+  }
+
+  /**
+   * A class's own method of that name. Read as one value of the class's file, not as its facts: a
+   * module whose base classes the workspace extends (unittest.TestCase) is then not read whole by
+   * every file calling their methods, which an edit of it would re-analyse whole.
+   */
+  ownMethod(file: string, cls: number, name: string): number | undefined {
+    this.host.readDerived(file, 'method', `${cls}.${name}`);
+    return ownMethodOf(this.host.peekFacts(file), cls, name);
   }
 
   private computeCall(site: CallSiteRef, depth: number): ResolvedCall | undefined {
@@ -278,12 +303,10 @@ export class CallGraph {
     const resolved: ResolvedCall = { functions: [], externals: [], receiverCalls: [], byName: false, result: UNKNOWN };
     switch (value.k) {
       case 'function':
-        this.host.touch(value.file);
         resolved.functions.push({ file: value.file, scope: value.scope });
         resolved.result = this.returnValue(value.file, value.scope, depth + 1);
         break;
       case 'class': {
-        this.host.touch(value.file);
         const init = this.findMethod(value.file, value.cls, '__init__');
         if (init) resolved.functions.push(init);
         else resolved.externals.push(...this.mro(value.file, value.cls).externalBases);
@@ -304,9 +327,32 @@ export class CallGraph {
     return resolved;
   }
 
-  /** The value a function returns: its returned calls' results, else a returned name's value. */
+  /**
+   * The value a function returns. Of another file's function, read as one value of that file
+   * (kept per depth, since inference stops at MAX_INFERENCE_DEPTH), computed as its derived data:
+   * an edit there that leaves it the same leaves the callers alone.
+   */
   private returnValue(file: string, scope: number, depth: number): PyValueRef {
     if (depth > MAX_INFERENCE_DEPTH) return UNKNOWN;
+    if (file === this.host.currentReader()) return this.computeReturnValue(file, scope, depth);
+    this.host.readDerived(file, 'returns', scope, depth);
+    const returns = this.fileCache(file).returns;
+    const key = `${scope} ${depth}`;
+    let value = returns.get(key);
+    if (value === undefined) {
+      value = this.host.track(file, () => this.computeReturnValue(file, scope, depth));
+      returns.set(key, value);
+    }
+    return value;
+  }
+
+  /** What a function returns, inferred from `depth` on (a `returns SCOPE DEPTH` value, for early cutoff). */
+  returnValueOf(file: string, scope: number, depth: number): PyValueRef {
+    return this.returnValue(file, scope, depth);
+  }
+
+  /** Its returned calls' results, else a returned name's value. */
+  private computeReturnValue(file: string, scope: number, depth: number): PyValueRef {
     const events = this.host.facts(file)?.scopes[scope]?.events ?? [];
     for (let i = 0; i < events.length; i++) {
       const event = events[i];
@@ -572,4 +618,10 @@ export function splitTargets(target: string | undefined): string[] {
     .split(',')
     .map((t) => t.trim().replace(/^[(\[]|[)\]]$/g, '').trim())
     .filter(isSimpleName);
+}
+
+/** The scope of a class's own method of that name (`method CLASS.NAME`), or undefined. */
+export function ownMethodOf(facts: PyFacts | undefined, cls: number, name: string): number | undefined {
+  const methods = facts?.classes[cls]?.methods;
+  return methods !== undefined && Object.hasOwn(methods, name) ? methods[name] : undefined;
 }

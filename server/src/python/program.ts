@@ -23,7 +23,7 @@ import type { PyCallEvent, PyFacts, PyScope } from './facts';
 
 import { ModuleIndex } from './module-index';
 import { NameResolver } from './resolve';
-import { CallGraph, MAX_FALLBACK_CANDIDATES, type FunctionRef } from './callgraph';
+import { CallGraph, MAX_FALLBACK_CANDIDATES, ownMethodOf, type FunctionRef } from './callgraph';
 import { moduleLevelNames, readElsewhereInFile, sameValue, scopesToReanalyse } from './scope-changes';
 import { analyzeScope, argumentValue, EMPTY_SUMMARY, summarySignature, type ForkHazard, type FunctionSummary, type ScopeAnalysis, type SummaryHost } from './summaries';
 
@@ -180,6 +180,16 @@ export class PyProgram implements SummaryHost {
   facts(file: string): PyFacts | undefined {
     if (this.dependents.length > 0) this.touch(file);
     return this.factsByFile.get(file);
+  }
+
+  /** A file's facts without recording a read: for a caller that records a narrower one (readDerived). */
+  peekFacts(file: string): PyFacts | undefined {
+    return this.factsByFile.get(file);
+  }
+
+  /** The file whose derived data is being computed (innermost `track`), if any. */
+  currentReader(): string | undefined {
+    return this.dependents[this.dependents.length - 1];
   }
 
   moduleName(file: string): string | undefined {
@@ -362,7 +372,7 @@ export class PyProgram implements SummaryHost {
    * `KIND FIRST [SECOND]` (see `derivedValues`). The key is only built for a read across files:
    * most reads are of the reader's own file, and this runs for every call resolution.
    */
-  readDerived(file: string, kind: 'summary' | 'member' | 'call' | 'layout' | 'methods' | 'qualname', first: number | string, second?: number): void {
+  readDerived(file: string, kind: 'summary' | 'member' | 'call' | 'layout' | 'methods' | 'method' | 'returns' | 'qualname', first: number | string, second?: number): void {
     const reader = this.dependents[this.dependents.length - 1];
     if (reader === undefined || reader === file) return;
     const key = second === undefined ? `${kind} ${first}` : `${kind} ${first} ${second}`;
@@ -631,8 +641,13 @@ export class PyProgram implements SummaryHost {
       const key = `layout ${cls}`;
       if (wanted.has(key)) values.set(key, layoutKey(layout));
     }
+    for (const [scopeAndDepth, value] of this.callGraph.cachedReturns(file)) {
+      const key = `returns ${scopeAndDepth}`;
+      if (wanted.has(key)) values.set(key, JSON.stringify(value));
+    }
     for (const key of wanted) {
       if (key.startsWith('methods ')) values.set(key, methodScopesKey(factsBefore, key.slice('methods '.length)));
+      else if (key.startsWith('method ')) values.set(key, ownMethodKey(factsBefore, key.slice('method '.length)));
       else if (key.startsWith('qualname ')) values.set(key, this.configuredNameKey(file, factsBefore, Number(key.slice('qualname '.length))));
     }
     // A value read but no longer kept (memos forgotten when the file set changed) counts as changed.
@@ -650,8 +665,9 @@ export class PyProgram implements SummaryHost {
       if (kind === 'summary') value = facts && Number(a) < facts.scopes.length ? this.summaryOf({ file, scope: Number(a) }) : 'no scope';
       else if (kind === 'member') value = this.resolver.moduleMember(file, key.slice('member '.length)) ?? null;
       else if (kind === 'call') value = this.callGraph.resolveCall(file, Number(a), Number(b)) ?? null;
-      else if (kind === 'methods' || kind === 'qualname') {
-        values.set(key, kind === 'methods' ? methodScopesKey(facts, a) : this.configuredNameKey(file, facts, Number(a)));
+      else if (kind === 'returns') value = facts && Number(a) < facts.scopes.length ? this.callGraph.returnValueOf(file, Number(a), Number(b)) : 'no scope';
+      else if (kind === 'methods' || kind === 'method' || kind === 'qualname') {
+        values.set(key, kind === 'methods' ? methodScopesKey(facts, a) : kind === 'method' ? ownMethodKey(facts, a) : this.configuredNameKey(file, facts, Number(a)));
         continue;
       } else {
         values.set(key, facts && Number(a) < facts.classes.length ? layoutKey(this.callGraph.mro(file, Number(a))) : 'no class');
@@ -824,9 +840,17 @@ function selectsNonForkMethod(call: PyCallEvent, externals: string[]): boolean {
  */
 function isKeyOfScopes(key: string, { scopes, methodsChanged, moduleNames }: PartialChange): boolean {
   const [kind, scope] = key.split(' ');
-  if (kind === 'methods') return methodsChanged;
+  if (kind === 'methods' || kind === 'method') return methodsChanged;
+  // A function's return value may be inferred through other functions of its file: compared always.
+  if (kind === 'returns') return true;
   if (kind === 'member') return moduleNames?.has(key.slice('member '.length)) ?? false;
   return (kind === 'summary' || kind === 'call' || kind === 'qualname') && scopes.has(Number(scope));
+}
+
+/** What a reader of `method CLASS.NAME` depends on: that class's own method of that name. */
+function ownMethodKey(facts: PyFacts | undefined, classAndName: string): string {
+  const dot = classAndName.indexOf('.');
+  return String(ownMethodOf(facts, Number(classAndName.slice(0, dot)), classAndName.slice(dot + 1)) ?? 'none');
 }
 
 function functionKey(fn: FunctionRef): string {
