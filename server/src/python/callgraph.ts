@@ -48,8 +48,11 @@ export interface CallGraphHost {
   facts(file: string): PyFacts | undefined;
   /** The file's facts without recording a read: for a caller that records a narrower one (readDerived). */
   peekFacts(file: string): PyFacts | undefined;
-  /** The file whose derived data is being computed (innermost `track`), if any. */
-  currentReader(): string | undefined;
+  /**
+   * A value computed from `file` as its derived data, read by another file as that value (early
+   * cutoff), not as the file's facts (PyProgram.derived).
+   */
+  derived<T>(file: string, key: string, compute: () => T): T;
   readonly modules: ModuleIndex;
   readonly resolver: NameResolver;
   /** Records a read of the file's facts (made by a result without reading them directly). */
@@ -57,10 +60,9 @@ export interface CallGraphHost {
   /**
    * Records a read of one value derived for `file`, for early cutoff: `call SCOPE EVENT`, `layout
    * CLASS`, `methods NAME` (where the file's methods of that name are), `method CLASS.NAME` (one
-   * class's own method of that name), `returns SCOPE DEPTH` (what a function returns, inferred
-   * from that depth on).
+   * class's own method of that name).
    */
-  readDerived(file: string, kind: 'call' | 'layout' | 'methods' | 'method' | 'returns', first: number | string, second?: number): void;
+  readDerived(file: string, kind: 'call' | 'layout' | 'methods' | 'method', first: number | string, second?: number): void;
   /** Workspace methods with this name (for the fallback by name). */
   methodsNamed(name: string): FunctionRef[];
   /** Runs `compute` with `file` as the file whose derived data is being computed (dependency tracking). */
@@ -72,20 +74,18 @@ const MAX_INFERENCE_DEPTH = 8;
 const UNKNOWN: PyValueRef = { k: 'unknown' };
 const HASH = '#'.charCodeAt(0);
 
-/** A class's method resolution order, and the attributes its methods assign through `self`. */
+/** A class's method resolution order. */
 interface ClassLayout {
   classes: { file: string; cls: number }[];
   externalBases: string[];
-  /** `self.<name>` -> the calls assigning it, in MRO, method and event order (built on first use). */
-  attributeCalls?: Map<string, CallSiteRef[]>;
 }
 
-/** What is derived for one file: call resolutions per scope, class layouts per class, return values read by other files. */
+/** What is derived for one file: call resolutions per scope, class layouts and own attribute assignments per class. */
 interface FileCache {
   calls: Map<number, (ResolvedCall | undefined)[]>;
   layouts: Map<number, ClassLayout>;
-  /** `SCOPE DEPTH` -> the function's return value inferred from that depth. */
-  returns: Map<string, PyValueRef>;
+  /** `self.<name>` -> the calls assigning it in the class's own methods, in method and event order (built on first use). */
+  attributeCalls: Map<number, Map<string, CallSiteRef[]>>;
 }
 
 export class CallGraph {
@@ -98,15 +98,12 @@ export class CallGraph {
     this.cache.delete(file);
   }
 
-  /**
-   * Forgets the call resolutions of some scopes of a file (their facts changed; nothing else read
-   * them), and the return values other files read (one may pass through those scopes).
-   */
+  /** Forgets the call resolutions of some scopes of a file (their facts changed; nothing else read them). */
   forgetScopes(file: string, scopes: ReadonlySet<number>): void {
     const cache = this.cache.get(file);
     if (!cache) return;
     for (const scope of scopes) cache.calls.delete(scope);
-    cache.returns.clear();
+    cache.attributeCalls.clear(); // built from the methods' events
   }
 
   /** Forgets every derived result (the module index changed: any resolution may differ). */
@@ -126,11 +123,6 @@ export class CallGraph {
     }
   }
 
-  /** The return values kept for a file, as [`SCOPE DEPTH`, value] (for early cutoff). */
-  *cachedReturns(file: string): Generator<[string, PyValueRef]> {
-    yield* this.cache.get(file)?.returns ?? [];
-  }
-
   /** The class layouts kept for a file, as [class index, layout] (for early cutoff). */
   *cachedLayouts(file: string): Generator<[number, { classes: { file: string; cls: number }[]; externalBases: string[] }]> {
     yield* this.cache.get(file)?.layouts ?? [];
@@ -143,7 +135,7 @@ export class CallGraph {
 
   private fileCache(file: string): FileCache {
     let cache = this.cache.get(file);
-    if (!cache) this.cache.set(file, (cache = { calls: new Map(), layouts: new Map(), returns: new Map() }));
+    if (!cache) this.cache.set(file, (cache = { calls: new Map(), layouts: new Map(), attributeCalls: new Map() }));
     return cache;
   }
 
@@ -207,18 +199,24 @@ export class CallGraph {
       if (seen.has(key) || depth > MAX_INFERENCE_DEPTH) return;
       seen.add(key);
       classes.push({ file: f, cls: c });
-      const facts = this.host.facts(f);
-      const info = facts?.classes[c];
-      if (!facts || !info) return;
-      const definingScope = facts.scopes[info.scope]?.parent ?? 0;
-      for (const base of info.bases) {
-        const value = this.valueOfDotted({ file: f, scope: Math.max(0, definingScope), event: Number.MAX_SAFE_INTEGER }, base, depth + 1);
+      for (const value of this.basesOf(f, c, depth)) {
         if (value.k === 'class') visit(value.file, value.cls, depth + 1);
         else if (value.k === 'external') externalBases.push(value.qname);
       }
     };
     visit(file, cls, 0);
     return { classes, externalBases };
+  }
+
+  /** What a class's bases are, resolved where the class is defined (a value of its file, see `derived`). */
+  private basesOf(file: string, cls: number, depth: number): PyValueRef[] {
+    return this.host.derived(file, `bases ${cls} ${depth}`, () => {
+      const facts = this.host.facts(file);
+      const info = facts?.classes[cls];
+      if (!facts || !info) return [];
+      const definingScope = facts.scopes[info.scope]?.parent ?? 0;
+      return info.bases.map((base) => this.valueOfDotted({ file, scope: Math.max(0, definingScope), event: Number.MAX_SAFE_INTEGER }, base, depth + 1));
+    });
   }
 
   /** Finds a method along the MRO, starting after `skip` classes (1 for `super()`). */
@@ -329,26 +327,12 @@ export class CallGraph {
 
   /**
    * The value a function returns. Of another file's function, read as one value of that file
-   * (kept per depth, since inference stops at MAX_INFERENCE_DEPTH), computed as its derived data:
-   * an edit there that leaves it the same leaves the callers alone.
+   * (per depth, since inference stops at MAX_INFERENCE_DEPTH): an edit there that leaves it the
+   * same leaves the callers alone.
    */
   private returnValue(file: string, scope: number, depth: number): PyValueRef {
     if (depth > MAX_INFERENCE_DEPTH) return UNKNOWN;
-    if (file === this.host.currentReader()) return this.computeReturnValue(file, scope, depth);
-    this.host.readDerived(file, 'returns', scope, depth);
-    const returns = this.fileCache(file).returns;
-    const key = `${scope} ${depth}`;
-    let value = returns.get(key);
-    if (value === undefined) {
-      value = this.host.track(file, () => this.computeReturnValue(file, scope, depth));
-      returns.set(key, value);
-    }
-    return value;
-  }
-
-  /** What a function returns, inferred from `depth` on (a `returns SCOPE DEPTH` value, for early cutoff). */
-  returnValueOf(file: string, scope: number, depth: number): PyValueRef {
-    return this.returnValue(file, scope, depth);
+    return this.host.derived(file, `returns ${scope} ${depth}`, () => this.computeReturnValue(file, scope, depth));
   }
 
   /** Its returned calls' results, else a returned name's value. */
@@ -507,53 +491,68 @@ export class CallGraph {
     return UNKNOWN;
   }
 
-  /** `self.name` typed by a call assigned to it in any method of the class or its bases. */
+  /** `self.name` typed by a call assigned to it in any method of the class or its bases, in MRO order. */
   private instanceAttribute(file: string, cls: number, name: string, depth: number): PyValueRef {
-    for (const site of this.attributeCalls(file, cls).get(name) ?? []) {
+    for (const owner of this.mro(file, cls).classes) {
+      const value = this.host.derived(owner.file, `attribute ${owner.cls}.${name} ${depth}`, () => this.ownAttribute(owner.file, owner.cls, name, depth));
+      if (value.k !== 'unknown') return value;
+    }
+    return UNKNOWN;
+  }
+
+  /** `self.name` typed by a call assigned to it in the class's own methods. */
+  private ownAttribute(file: string, cls: number, name: string, depth: number): PyValueRef {
+    for (const site of this.ownAttributeCalls(file, cls).get(name) ?? []) {
       const value = this.callResult(site, depth + 1);
       if (value.k !== 'unknown') return value;
     }
     return UNKNOWN;
   }
 
-  /** `self.<name>` -> the calls assigning it in the methods along the MRO (an index built once per class). */
-  private attributeCalls(file: string, cls: number): Map<string, CallSiteRef[]> {
-    const layout = this.layout(file, cls);
-    if (layout.attributeCalls) {
-      // The index is the content of the methods' facts: reading it is reading those facts.
-      for (const owner of layout.classes) this.host.facts(owner.file);
-      return layout.attributeCalls;
-    }
-    const index = new Map<string, CallSiteRef[]>();
-    for (const { owner, scopeIndex, scope, self } of this.methodsAlongMro(file, cls)) {
+  /** `self.<name>` -> the calls assigning it in the class's own methods (an index built once per class). */
+  private ownAttributeCalls(file: string, cls: number): Map<string, CallSiteRef[]> {
+    const cache = this.fileCache(file).attributeCalls;
+    // The index is the content of the methods' facts: reading it is reading those facts.
+    this.host.touch(file);
+    let index = cache.get(cls);
+    if (index) return index;
+    index = new Map<string, CallSiteRef[]>();
+    for (const { scopeIndex, scope, self } of this.ownMethods(file, cls)) {
       const prefix = `${self}.`;
       scope.events.forEach((event, position) => {
         if (event.k !== 'call' || !event.targets) return;
         for (const target of new Set(event.targets)) {
           if (!target.startsWith(prefix)) continue;
           const name = target.slice(prefix.length);
-          const site = { file: owner.file, scope: scopeIndex, event: position };
-          const list = index.get(name);
+          const site = { file, scope: scopeIndex, event: position };
+          const list = index!.get(name);
           if (list) list.push(site);
-          else index.set(name, [site]);
+          else index!.set(name, [site]);
         }
       });
     }
-    layout.attributeCalls = index;
+    cache.set(cls, index);
     return index;
   }
 
-  /** Every method of the class and its workspace bases, in MRO order, with its `self` parameter. */
-  *methodsAlongMro(file: string, cls: number): Generator<{ owner: { file: string; cls: number }; scopeIndex: number; scope: PyScope; self: string }> {
-    for (const owner of this.mro(file, cls).classes) {
-      const facts = this.host.facts(owner.file);
-      const info = facts?.classes[owner.cls];
-      if (!facts || !info) continue;
-      for (const scopeIndex of Object.values(info.methods)) {
-        const scope = facts.scopes[scopeIndex];
-        const self = scope?.params[0];
-        if (scope && self) yield { owner, scopeIndex, scope, self };
-      }
+  /** Whether the class's own methods assign `self.<name>` (or an item of it). */
+  assignsAttribute(file: string, cls: number, name: string): boolean {
+    for (const { scope, self } of this.ownMethods(file, cls)) {
+      const assigned = scope.events.some((e) => (e.k === 'call' || e.k === 'assign') && e.targets?.some((t) => t === `${self}.${name}` || t === `${self}.${name}[]`));
+      if (assigned) return true;
+    }
+    return false;
+  }
+
+  /** The class's own methods, with their `self` parameter. */
+  private *ownMethods(file: string, cls: number): Generator<{ scopeIndex: number; scope: PyScope; self: string }> {
+    const facts = this.host.facts(file);
+    const info = facts?.classes[cls];
+    if (!facts || !info) return;
+    for (const scopeIndex of Object.values(info.methods)) {
+      const scope = facts.scopes[scopeIndex];
+      const self = scope?.params[0];
+      if (scope && self) yield { scopeIndex, scope, self };
     }
   }
 }

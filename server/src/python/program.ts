@@ -90,6 +90,10 @@ export class PyProgram implements SummaryHost {
   private readonly readerSets = new Map<string, Set<string>[]>();
   /** Method names each file resolved by name only (a new definition elsewhere changes them). */
   private readonly fallbackNames = new Map<string, Set<string>>();
+  /** Values `derived` computed for a file, by key (dropped with the file's derived data). */
+  private readonly derivedCache = new Map<string, Map<string, unknown>>();
+  /** How to compute each of them again, kept while another file reads it (for early cutoff). */
+  private readonly derivedComputations = new Map<string, Map<string, () => unknown>>();
   /** Files whose derived data is being computed (innermost last). */
   private readonly dependents: string[] = [];
   private readonly frames: Frame[] = [];
@@ -190,6 +194,27 @@ export class PyProgram implements SummaryHost {
   /** The file whose derived data is being computed (innermost `track`), if any. */
   currentReader(): string | undefined {
     return this.dependents[this.dependents.length - 1];
+  }
+
+  /**
+   * A value `compute` derives from `file` (what it reads there, and what it reads elsewhere), kept
+   * as derived data of that file. Another file reading it records a read of this one value
+   * (`value KEY`), compared after a change (early cutoff), where reading the file's facts would
+   * drop it whole: an edit of a module much of the workspace calls into would re-analyse the
+   * workspace. `key` names the value within the file and must fix what `compute` returns.
+   */
+  derived<T>(file: string, key: string, compute: () => T): T {
+    if (file === this.currentReader()) return compute();
+    this.readDerived(file, 'value', key);
+    let values = this.derivedCache.get(file);
+    if (!values) this.derivedCache.set(file, (values = new Map()));
+    if (values.has(key)) return values.get(key) as T;
+    let computations = this.derivedComputations.get(file);
+    if (!computations) this.derivedComputations.set(file, (computations = new Map()));
+    computations.set(key, compute);
+    const value = this.track(file, compute);
+    values.set(key, value);
+    return value;
   }
 
   moduleName(file: string): string | undefined {
@@ -372,7 +397,7 @@ export class PyProgram implements SummaryHost {
    * `KIND FIRST [SECOND]` (see `derivedValues`). The key is only built for a read across files:
    * most reads are of the reader's own file, and this runs for every call resolution.
    */
-  readDerived(file: string, kind: 'summary' | 'member' | 'call' | 'layout' | 'methods' | 'method' | 'returns' | 'qualname', first: number | string, second?: number): void {
+  readDerived(file: string, kind: 'summary' | 'member' | 'call' | 'layout' | 'methods' | 'method' | 'value' | 'qualname', first: number | string, second?: number): void {
     const reader = this.dependents[this.dependents.length - 1];
     if (reader === undefined || reader === file) return;
     const key = second === undefined ? `${kind} ${first}` : `${kind} ${first} ${second}`;
@@ -621,8 +646,10 @@ export class PyProgram implements SummaryHost {
     if (!readersByKey) return values;
     const wanted = new Set<string>();
     for (const [key, readers] of readersByKey) {
-      if (readers.size === 0) readersByKey.delete(key); // its readers were all dropped
-      else if (!partial || isKeyOfScopes(key, partial)) wanted.add(key);
+      if (readers.size === 0) {
+        readersByKey.delete(key); // its readers were all dropped
+        if (key.startsWith('value ')) this.derivedComputations.get(file)?.delete(key.slice('value '.length));
+      } else if (!partial || isKeyOfScopes(key, partial)) wanted.add(key);
     }
     if (wanted.size === 0) return values;
     (this.analyses.get(file) ?? []).forEach((analysis, scope) => {
@@ -641,9 +668,9 @@ export class PyProgram implements SummaryHost {
       const key = `layout ${cls}`;
       if (wanted.has(key)) values.set(key, layoutKey(layout));
     }
-    for (const [scopeAndDepth, value] of this.callGraph.cachedReturns(file)) {
-      const key = `returns ${scopeAndDepth}`;
-      if (wanted.has(key)) values.set(key, JSON.stringify(value));
+    for (const [valueKey, value] of this.derivedCache.get(file) ?? []) {
+      const key = `value ${valueKey}`;
+      if (wanted.has(key)) values.set(key, JSON.stringify(value ?? null));
     }
     for (const key of wanted) {
       if (key.startsWith('methods ')) values.set(key, methodScopesKey(factsBefore, key.slice('methods '.length)));
@@ -665,7 +692,11 @@ export class PyProgram implements SummaryHost {
       if (kind === 'summary') value = facts && Number(a) < facts.scopes.length ? this.summaryOf({ file, scope: Number(a) }) : 'no scope';
       else if (kind === 'member') value = this.resolver.moduleMember(file, key.slice('member '.length)) ?? null;
       else if (kind === 'call') value = this.callGraph.resolveCall(file, Number(a), Number(b)) ?? null;
-      else if (kind === 'returns') value = facts && Number(a) < facts.scopes.length ? this.callGraph.returnValueOf(file, Number(a), Number(b)) : 'no scope';
+      else if (kind === 'value') {
+        const valueKey = key.slice('value '.length);
+        const compute = this.derivedComputations.get(file)?.get(valueKey);
+        value = compute ? (this.derived(file, valueKey, compute) ?? null) : UNKNOWN_VALUE;
+      }
       else if (kind === 'methods' || kind === 'method' || kind === 'qualname') {
         values.set(key, kind === 'methods' ? methodScopesKey(facts, a) : kind === 'method' ? ownMethodKey(facts, a) : this.configuredNameKey(file, facts, Number(a)));
         continue;
@@ -725,6 +756,8 @@ export class PyProgram implements SummaryHost {
   private invalidateScopes(file: string, scopes: ReadonlySet<number>): void {
     this.changedAt.set(file, this.epoch);
     this.callGraph.forgetScopes(file, scopes);
+    // Any of them may pass through those scopes (compared again, isKeyOfScopes).
+    this.derivedCache.delete(file);
     const byScope = this.analyses.get(file);
     if (byScope) for (const scope of scopes) byScope[scope] = undefined;
     this.scriptAnalyses.delete(file);
@@ -735,6 +768,8 @@ export class PyProgram implements SummaryHost {
       this.changedAt.set(file, this.epoch);
       this.resolver.forgetFile(file);
       this.callGraph.forgetFile(file);
+      this.derivedCache.delete(file);
+      if (!this.factsByFile.has(file)) this.derivedComputations.delete(file);
       for (const readers of this.readerSets.get(file) ?? []) readers.delete(file);
       this.readerSets.delete(file);
       this.dependencies.delete(file);
@@ -751,6 +786,7 @@ export class PyProgram implements SummaryHost {
   private invalidateAll(): void {
     this.allChangedAt = this.epoch;
     this.callGraph.forgetAll();
+    this.derivedComputations.clear();
     this.invalidate(new Set([...this.factsByFile.keys(), ...this.dependencies.keys(), ...this.analyses.keys()]));
   }
 
@@ -841,8 +877,8 @@ function selectsNonForkMethod(call: PyCallEvent, externals: string[]): boolean {
 function isKeyOfScopes(key: string, { scopes, methodsChanged, moduleNames }: PartialChange): boolean {
   const [kind, scope] = key.split(' ');
   if (kind === 'methods' || kind === 'method') return methodsChanged;
-  // A function's return value may be inferred through other functions of its file: compared always.
-  if (kind === 'returns') return true;
+  // A value derived from a function may be inferred through other functions of its file: compared always.
+  if (kind === 'value') return true;
   if (kind === 'member') return moduleNames?.has(key.slice('member '.length)) ?? false;
   return (kind === 'summary' || kind === 'call' || kind === 'qualname') && scopes.has(Number(scope));
 }

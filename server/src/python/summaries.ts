@@ -141,6 +141,8 @@ export interface SummaryHost {
   selectsNonForkStartMethod(): boolean;
   /** `module.qualname` of a workspace function (module scope: the module name). */
   qualifiedName(fn: FunctionRef): string | undefined;
+  /** A value derived from another file, read as that value, not as the file's facts (PyProgram.derived). */
+  derived<T>(file: string, key: string, compute: () => T): T;
 }
 
 const SURE_BLOCK_KINDS: ReadonlySet<PyBlock['kind']> = new Set(['with', 'try', 'finally', 'try_else']);
@@ -652,7 +654,7 @@ class ScopeWalk {
 
 /** Resolves what pool identity a dotted expression names in a scope. */
 export function identityOfDotted(
-  host: Pick<SummaryHost, 'facts' | 'callGraph' | 'resolver'>,
+  host: Pick<SummaryHost, 'facts' | 'callGraph' | 'resolver' | 'derived'>,
   fn: FunctionRef,
   dotted: string,
   order: number,
@@ -709,10 +711,9 @@ function globalIdentity(file: string, name: string, display: string, isRegistry:
 }
 
 /** The class along the MRO whose methods assign `self.<name>` (so subclass and base agree on the identity). */
-function attributeOwner(host: Pick<SummaryHost, 'callGraph'>, file: string, cls: number, name: string): { file: string; cls: number } {
-  for (const { owner, scope, self } of host.callGraph.methodsAlongMro(file, cls)) {
-    const assigns = scope.events.some((e) => (e.k === 'call' || e.k === 'assign') && e.targets?.some((t) => t === `${self}.${name}` || t === `${self}.${name}[]`));
-    if (assigns) return owner;
+function attributeOwner(host: Pick<SummaryHost, 'callGraph' | 'derived'>, file: string, cls: number, name: string): { file: string; cls: number } {
+  for (const owner of host.callGraph.mro(file, cls).classes) {
+    if (host.derived(owner.file, `assigns ${owner.cls}.${name}`, () => host.callGraph.assignsAttribute(owner.file, owner.cls, name))) return owner;
   }
   return { file, cls };
 }

@@ -43,12 +43,16 @@ export function helperCallFindings(scope: ScatterScope, seconds: number): Findin
 
 /** The `None` the call passes for the helper's `timeout` parameter, by keyword or by position. */
 function noneGivenForTimeout(scope: ScatterScope, call: PyCallEvent, fn: FunctionRef): PyValue | undefined {
-  const target = scope.program.facts(fn.file)?.scopes[fn.scope];
+  // Read as one value of the callee's file, not its facts: every call passing a `None` asks.
+  const target = scope.program.derived(fn.file, `timeout parameter ${fn.scope}`, () => {
+    const found = scope.program.facts(fn.file)?.scopes[fn.scope];
+    return found && { index: found.params.indexOf(TIMEOUT_PARAMETER), method: found.className !== undefined && !found.decorators.includes('staticmethod') };
+  });
   if (!target) return undefined;
-  const parameterIndex = target.params.indexOf(TIMEOUT_PARAMETER);
+  const parameterIndex = target.index;
   if (parameterIndex < 0) return undefined;
   // A method called on an instance or class receives `self`/`cls` implicitly.
-  const implicitFirst = target.className !== undefined && !target.decorators.includes('staticmethod') && call.callee.includes('.') ? 1 : 0;
+  const implicitFirst = target.method && call.callee.includes('.') ? 1 : 0;
   const value = timeoutArgument(call, { name: TIMEOUT_PARAMETER, position: parameterIndex - implicitFirst });
   return value?.kind === 'none' ? value : undefined;
 }
