@@ -282,6 +282,83 @@ test('hub edits: a change its readers cannot see stops at them; a changed summar
   assert.equal(count(snap, 'FG001'), 1);
 });
 
+/**
+ * A base class module that other files extend and call into (as unittest.TestCase is): what they
+ * read of it (its methods, what they return, the attributes they assign, its bases) are values
+ * derived for it, compared after an edit of it, not its facts. An edit those values do not see
+ * stays in the module; one they see reaches the subclasses' files, and findings follow.
+ */
+const BASE: Record<string, string> = {
+  'base.py': [
+    'from concurrent.futures import ThreadPoolExecutor',
+    '',
+    '',
+    'class Base:',
+    '    def __init__(self):',
+    '        self.pool = None',
+    '',
+    '    def make(self):',
+    '        return ThreadPoolExecutor(2)',
+    '',
+    '    def other(self):',
+    '        x = 1',
+    '        return x',
+    '',
+  ].join('\n'),
+  'service.py': [
+    'import os',
+    '',
+    'import base',
+    '',
+    '',
+    'class Service(base.Base):',
+    '    def run(self):',
+    '        self.executor = self.make()',
+    '        self.other()',
+    '        os.fork()',
+    '',
+  ].join('\n'),
+  'plain.py': 'import base\n\n\nclass Plain(base.Base):\n    def go(self):\n        return self.other()\n',
+};
+
+test('base class edits: one the subclasses cannot see stays in the base module; a changed return value or base reaches them', async () => {
+  const root = join(scratch, 'base-class');
+  for (const [file, text] of Object.entries(BASE)) write(root, file, text);
+  const workspace = await open(root);
+  let snap = await assertSameAsScratch(workspace, root, 'the first analysis');
+  assert.equal(count(snap, 'FG001'), 1);
+  const edit = async (text: string): Promise<string[] | 'all'> => {
+    const mark = workspace.program.changeMark();
+    await workspace.refreshFile(write(root, 'base.py', text));
+    const changed = workspace.program.changedSince(mark);
+    return changed === 'all' ? changed : [...changed].map((f) => f.slice(root.length + 1)).sort();
+  };
+
+  // Inside a method, with the same return value: plain.py read nothing that changed. (service.py's
+  // finding offers a fix in base.py, at the pool's creation: it reads base.py's text.)
+  const inBody = BASE['base.py'].replace('        x = 1\n', '        x = 2\n');
+  assert.deepEqual(await edit(inBody), ['base.py', 'service.py']);
+  snap = await assertSameAsScratch(workspace, root, 'an edit inside a method');
+  assert.equal(count(snap, 'FG001'), 1);
+
+  // make() no longer returns a pool: Service's summary loses it, and the finding goes.
+  const noPool = inBody.replace('        return ThreadPoolExecutor(2)\n', '        return None\n');
+  assert.deepEqual(await edit(noPool), ['base.py', 'service.py']);
+  snap = await assertSameAsScratch(workspace, root, 'a return value changed');
+  assert.equal(count(snap, 'FG001'), 0);
+
+  // A method renamed: the files calling it by that name resolve it no more.
+  assert.deepEqual(await edit(inBody.replace('def other(self):', 'def another(self):')), ['base.py', 'plain.py', 'service.py']);
+  snap = await assertSameAsScratch(workspace, root, 'a method renamed');
+  assert.equal(count(snap, 'FG001'), 1);
+
+  // A base added: every subclass's method resolution order reads it.
+  const withBase = inBody.replace('class Base:', 'class Mixin:\n    pass\n\n\nclass Base(Mixin):');
+  assert.deepEqual(await edit(withBase), ['base.py', 'plain.py', 'service.py']);
+  snap = await assertSameAsScratch(workspace, root, 'a base added');
+  assert.equal(count(snap, 'FG001'), 1);
+});
+
 test('a call resolved by method name follows the method when an edit of its file moves it, and ignores other edits there', async () => {
   const root = join(scratch, 'by-name');
   write(root, 'workers.py', 'from concurrent.futures import ThreadPoolExecutor\n\n\nclass Runner:\n    def start_everything(self):\n        global POOL\n        POOL = ThreadPoolExecutor(4)\n');
