@@ -156,7 +156,7 @@ async function runIncremental<Context>(
   const reusable = changed !== 'all' && previous?.severity === severity && previous.sharedInputs === sharedInputs ? previous : undefined;
   const wholeProgramInputs = checker.wholeProgramInputs?.(context);
   const wholeProgramChanged = checker.wholeProgramInputs === undefined || wholeProgramInputs !== reusable?.wholeProgramInputs;
-  const stale = (file: string): boolean => (changed as Set<string>).has(file) || (wholeProgramChanged && reusable!.wholeProgram.has(file));
+  const stale = (file: string, kept: RuleState): boolean => (changed as Set<string>).has(file) || (wholeProgramChanged && kept.wholeProgram.has(file));
   if (reusable && sameFiles) {
     // The usual analysis after an edit: a few files to check again among thousands. The previous
     // state is not kept, so its map and set are updated in place rather than copied.
@@ -169,7 +169,7 @@ async function runIncremental<Context>(
   }
   const state: RuleState = { severity, sharedInputs, byFile: new Map(), wholeProgram: new Set(), wholeProgramInputs };
   for (const file of files) {
-    const kept = reusable && !stale(file) ? reusable.byFile.get(file) : undefined;
+    const kept = reusable && !stale(file, reusable) ? reusable.byFile.get(file) : undefined;
     if (kept) {
       state.byFile.set(file, kept);
       if (reusable!.wholeProgram.has(file)) state.wholeProgram.add(file);

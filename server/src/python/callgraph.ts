@@ -235,7 +235,7 @@ export class CallGraph {
    * module whose base classes the workspace extends (unittest.TestCase) is then not read whole by
    * every file calling their methods, which an edit of it would re-analyse whole.
    */
-  ownMethod(file: string, cls: number, name: string): number | undefined {
+  private ownMethod(file: string, cls: number, name: string): number | undefined {
     this.host.readDerived(file, 'method', `${cls}.${name}`);
     return ownMethodOf(this.host.peekFacts(file), cls, name);
   }
@@ -514,9 +514,9 @@ export class CallGraph {
     const cache = this.fileCache(file).attributeCalls;
     // The index is the content of the methods' facts: reading it is reading those facts.
     this.host.touch(file);
-    let index = cache.get(cls);
-    if (index) return index;
-    index = new Map<string, CallSiteRef[]>();
+    const cached = cache.get(cls);
+    if (cached) return cached;
+    const index = new Map<string, CallSiteRef[]>();
     for (const { scopeIndex, scope, self } of this.ownMethods(file, cls)) {
       const prefix = `${self}.`;
       scope.events.forEach((event, position) => {
@@ -525,9 +525,9 @@ export class CallGraph {
           if (!target.startsWith(prefix)) continue;
           const name = target.slice(prefix.length);
           const site = { file, scope: scopeIndex, event: position };
-          const list = index!.get(name);
+          const list = index.get(name);
           if (list) list.push(site);
-          else index!.set(name, [site]);
+          else index.set(name, [site]);
         }
       });
     }

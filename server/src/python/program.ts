@@ -696,8 +696,7 @@ export class PyProgram implements SummaryHost {
         const valueKey = key.slice('value '.length);
         const compute = this.derivedComputations.get(file)?.get(valueKey);
         value = compute ? (this.derived(file, valueKey, compute) ?? null) : UNKNOWN_VALUE;
-      }
-      else if (kind === 'methods' || kind === 'method' || kind === 'qualname') {
+      } else if (kind === 'methods' || kind === 'method' || kind === 'qualname') {
         values.set(key, kind === 'methods' ? methodScopesKey(facts, a) : kind === 'method' ? ownMethodKey(facts, a) : this.configuredNameKey(file, facts, Number(a)));
         continue;
       } else {

@@ -88,9 +88,10 @@ const helperCandidates = new WeakMap<PyProgram, { mark: number; byFile: Map<stri
  * The workspace's module-level functions without parameters that reset something and never fork,
  * in file order. Kept per file between program states: after an edit only the files changed since
  * (`changedSince`) are looked at again, not every function's summary of the workspace. The rule
- * re-checks a file with findings after any change (`readsWholeProgram`), so these reads are not
- * recorded as the checked file's dependencies (`untracked`): that file would otherwise read every
- * file of the workspace, and be re-analysed whole after an edit of any of them.
+ * checks a file with findings again whenever this list changes (`readsWholeProgram`,
+ * `wholeProgramInputs`), so these reads are not recorded as the checked file's dependencies
+ * (`untracked`): that file would otherwise read every file of the workspace, and be re-analysed
+ * whole after an edit of any of them.
  */
 export function resetHelperCandidates(program: PyProgram): ResetHelperCandidate[] {
   const mark = program.changeMark();
@@ -115,7 +116,7 @@ export function resetHelperCandidates(program: PyProgram): ResetHelperCandidate[
 function sameHelpers(a: readonly ResetHelperCandidate[], b: readonly ResetHelperCandidate[]): boolean {
   const key = (helper: ResetHelperCandidate): string =>
     JSON.stringify([helper.file, helper.scope, helper.name, helper.summary.resets, helper.summary.creates.map((c) => c.identity.key)]);
-  return a.length === b.length && a.every((helper, i) => key(helper) === key(b[i]));
+  return a.length === b.length && a.every((helper, i) => helper === b[i] || key(helper) === key(b[i]));
 }
 
 function helpersOfFile(program: PyProgram, file: string): ResetHelperCandidate[] {
