@@ -48,6 +48,21 @@ function write(root: string, file: string, text: string): string {
   return full;
 }
 
+/** A project of `files` in the scratch folder, scanned. */
+async function openProject(name: string, files: Record<string, string>): Promise<{ root: string; workspace: Workspace }> {
+  const root = join(scratch, name);
+  for (const [file, text] of Object.entries(files)) write(root, file, text);
+  return { root, workspace: await open(root) };
+}
+
+/** Writes `text` to `file` of the project and refreshes it: the files whose derived data changed, relative and sorted. */
+async function rewrite(workspace: Workspace, root: string, file: string, text: string): Promise<string[] | 'all'> {
+  const mark = workspace.program.changeMark();
+  await workspace.refreshFile(write(root, file, text));
+  const changed = workspace.program.changedSince(mark);
+  return changed === 'all' ? changed : [...changed].map((f) => f.slice(root.length + 1)).sort();
+}
+
 function count(snap: Record<string, unknown[]>, rule: string): number {
   return Object.values(snap)
     .flat()
@@ -64,9 +79,7 @@ const SERVICE: Record<string, string> = {
 };
 
 test('incremental analysis equals a fresh one after a series of edits across files', async () => {
-  const root = join(scratch, 'service');
-  for (const [file, text] of Object.entries(SERVICE)) write(root, file, text);
-  const workspace = await open(root);
+  const { root, workspace } = await openProject('service', SERVICE);
   let snap = await assertSameAsScratch(workspace, root, 'the first analysis');
   assert.equal(count(snap, 'FG001'), 0);
 
@@ -151,9 +164,7 @@ test('a start method selected in another file, then not, then in a new file, the
 });
 
 test('an edit of a file nothing imports re-analyses that file only', async () => {
-  const root = join(scratch, 'leaf');
-  for (const [file, text] of Object.entries(SERVICE)) write(root, file, text);
-  const workspace = await open(root);
+  const { root, workspace } = await openProject('leaf', SERVICE);
   await analyze(workspace);
   const before = workspace.program.analysisCount;
   await workspace.refreshFile(write(root, 'svc/net.py', 'import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n'));
@@ -236,17 +247,10 @@ const HUB: Record<string, string> = {
 };
 
 test('hub edits: a change its readers cannot see stops at them; a changed summary or name goes on to what reads it', async () => {
-  const root = join(scratch, 'hub');
-  for (const [file, text] of Object.entries(HUB)) write(root, file, text);
-  const workspace = await open(root);
+  const { root, workspace } = await openProject('hub', HUB);
   let snap = await assertSameAsScratch(workspace, root, 'the first analysis');
   assert.equal(count(snap, 'FG001'), 0);
-  const relative = (files: Set<string> | 'all'): string[] | 'all' => (files === 'all' ? files : [...files].map((f) => f.slice(root.length + 1)).sort());
-  const edit = async (text: string): Promise<string[] | 'all'> => {
-    const mark = workspace.program.changeMark();
-    await workspace.refreshFile(write(root, 'hub.py', text));
-    return relative(workspace.program.changedSince(mark));
-  };
+  const edit = (text: string): Promise<string[] | 'all'> => rewrite(workspace, root, 'hub.py', text);
 
   // A statement added inside a function body: helper's summary now names what it returns (the
   // local `x`), so its caller goes again.
@@ -322,17 +326,10 @@ const BASE: Record<string, string> = {
 };
 
 test('base class edits: one the subclasses cannot see stays in the base module; a changed return value or base reaches them', async () => {
-  const root = join(scratch, 'base-class');
-  for (const [file, text] of Object.entries(BASE)) write(root, file, text);
-  const workspace = await open(root);
+  const { root, workspace } = await openProject('base-class', BASE);
   let snap = await assertSameAsScratch(workspace, root, 'the first analysis');
   assert.equal(count(snap, 'FG001'), 1);
-  const edit = async (text: string): Promise<string[] | 'all'> => {
-    const mark = workspace.program.changeMark();
-    await workspace.refreshFile(write(root, 'base.py', text));
-    const changed = workspace.program.changedSince(mark);
-    return changed === 'all' ? changed : [...changed].map((f) => f.slice(root.length + 1)).sort();
-  };
+  const edit = (text: string): Promise<string[] | 'all'> => rewrite(workspace, root, 'base.py', text);
 
   // Inside a method, with the same return value: plain.py read nothing that changed. (service.py's
   // finding offers a fix in base.py, at the pool's creation: it reads base.py's text.)
