@@ -10,7 +10,7 @@
 import type { PyFacts, PyScope } from './facts';
 import { isSimpleName, type NameResolver, type PySymbol } from './resolve';
 import type { ModuleIndex } from './module-index';
-import { bindingsOf, classByQualname, classByScope, globalAssignmentsOf, isBlockTarget, type LocalBinding } from './scope-index';
+import { bindingsOf, classByQualname, classByScope, globalAssignmentsOf, isBlockTarget, ownMethodOf, type LocalBinding } from './scope-index';
 
 export interface CallSiteRef {
   file: string;
@@ -481,14 +481,17 @@ export class CallGraph {
 
   /** The value a module global was given by a call at module level or in a `global` function. */
   private globalValue(file: string, name: string, depth: number): PyValueRef {
-    const facts = this.host.facts(file);
-    if (!facts) return UNKNOWN;
-    this.host.touch(file);
-    for (const { scope, event } of globalAssignmentsOf(facts, name) ?? []) {
-      const value = this.callResult({ file, scope, event }, depth + 1);
-      if (value.k !== 'unknown') return value;
-    }
-    return UNKNOWN;
+    // Of another module, read as one value of it (`derived`), not as its facts.
+    return this.host.derived(file, `global ${name} ${depth}`, () => {
+      const facts = this.host.facts(file);
+      if (!facts) return UNKNOWN;
+      this.host.touch(file);
+      for (const { scope, event } of globalAssignmentsOf(facts, name) ?? []) {
+        const value = this.callResult({ file, scope, event }, depth + 1);
+        if (value.k !== 'unknown') return value;
+      }
+      return UNKNOWN;
+    });
   }
 
   /** `self.name` typed by a call assigned to it in any method of the class or its bases, in MRO order. */
@@ -617,10 +620,4 @@ export function splitTargets(target: string | undefined): string[] {
     .split(',')
     .map((t) => t.trim().replace(/^[(\[]|[)\]]$/g, '').trim())
     .filter(isSimpleName);
-}
-
-/** The scope of a class's own method of that name (`method CLASS.NAME`), or undefined. */
-export function ownMethodOf(facts: PyFacts | undefined, cls: number, name: string): number | undefined {
-  const methods = facts?.classes[cls]?.methods;
-  return methods !== undefined && Object.hasOwn(methods, name) ? methods[name] : undefined;
 }

@@ -23,7 +23,8 @@ import type { PyCallEvent, PyFacts, PyScope } from './facts';
 
 import { ModuleIndex } from './module-index';
 import { NameResolver } from './resolve';
-import { CallGraph, MAX_FALLBACK_CANDIDATES, ownMethodOf, type FunctionRef } from './callgraph';
+import { CallGraph, MAX_FALLBACK_CANDIDATES, type FunctionRef } from './callgraph';
+import { ownMethodOf } from './scope-index';
 import { moduleLevelNames, readElsewhereInFile, sameValue, scopesToReanalyse } from './scope-changes';
 import { analyzeScope, argumentValue, EMPTY_SUMMARY, summarySignature, type ForkHazard, type FunctionSummary, type ScopeAnalysis, type SummaryHost } from './summaries';
 

@@ -7,7 +7,7 @@
  */
 import type { PyFacts, PyImportEvent } from './facts';
 import type { ModuleIndex } from './module-index';
-import { classByScope } from './scope-index';
+import { classByScope, ownMethodOf } from './scope-index';
 
 /** What a name denotes, statically. */
 export type PySymbol =
@@ -36,8 +36,15 @@ export interface ResolveHost {
   facts(file: string): PyFacts | undefined;
   readonly modules: ModuleIndex;
   touch(file: string): void;
-  /** Records a read of one value derived for `file` (`member NAME`), for early cutoff. */
-  readDerived(file: string, kind: 'member', name: string): void;
+  /** The file's facts without recording a read: for a caller that records a narrower one (readDerived). */
+  peekFacts(file: string): PyFacts | undefined;
+  /**
+   * Records a read of one value derived for `file`, for early cutoff: `member NAME`, `method
+   * CLASS.NAME` (one class's own method of that name).
+   */
+  readDerived(file: string, kind: 'member' | 'method', name: string): void;
+  /** A value computed from `file` as its derived data, read by another file as that value (PyProgram.derived). */
+  derived<T>(file: string, key: string, compute: () => T): T;
   /** Runs `compute` with `file` as the file whose derived data is being computed (dependency tracking). */
   track<T>(file: string, compute: () => T): T;
 }
@@ -103,8 +110,8 @@ export class NameResolver {
       case 'module':
         return this.moduleMember(symbol.file, name, depth);
       case 'class': {
-        const facts = this.host.facts(symbol.file);
-        const scope = facts?.classes[symbol.cls]?.methods[name];
+        this.host.readDerived(symbol.file, 'method', `${symbol.cls}.${name}`);
+        const scope = ownMethodOf(this.host.peekFacts(symbol.file), symbol.cls, name);
         return scope === undefined ? undefined : { k: 'function', file: symbol.file, scope };
       }
       case 'external':
@@ -115,12 +122,13 @@ export class NameResolver {
   }
 
   /**
-   * A top-level name of a workspace module, following imports and star imports. The answer from
-   * the top (depth 0) is kept as derived data of the module, so what it consulted is the module's
-   * dependency, and the caller depends on the module.
+   * A top-level name of a workspace module, following imports and star imports. The answer is
+   * kept as derived data of the module, so what it consulted is the module's dependency, and the
+   * caller reads that one value of the module: from the top (depth 0) as `member NAME`, along a
+   * chain of re-exports (`from .case import TestCase` in a package's `__init__.py`) per depth.
    */
   moduleMember(file: string, name: string, depth = 0): PySymbol | undefined {
-    if (depth > 0) return this.computeMember(file, name, depth);
+    if (depth > 0) return this.host.derived(file, `member ${name} ${depth}`, () => this.computeMember(file, name, depth));
     this.host.readDerived(file, 'member', name);
     let members = this.membersCache.get(file);
     if (!members) this.membersCache.set(file, (members = new Map()));
