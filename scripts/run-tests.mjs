@@ -23,7 +23,9 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+// --test-force-exit: a test file whose tests are all done exits even if a handle stays open (a
+// pipe of a killed server once kept one CI run waiting for its 90-minute limit).
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -12,7 +12,10 @@ import { initializeClient, startServer, type LspTestClient } from './lspClient';
 const root = mkdtempSync(path.join(tmpdir(), 'forkguard-rescan-'));
 const clients: LspTestClient[] = [];
 after(() => {
-  for (const client of clients) client.child.kill();
+  for (const client of clients) {
+    client.connection.dispose();
+    client.child.kill();
+  }
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -28,6 +31,9 @@ it('answers a rescan sent right after initialized with the finished counts', asy
     await initializeClient(client, { workspace, storagePath: path.join(root, `storage-${attempt}`) });
     const counts = await client.connection.sendRequest('workspace/executeCommand', { command: 'forkguard.rescan', arguments: [] });
     assert.deepEqual(counts, { files: 3, findings: 1, byRule: { FG001: 1 } }, `attempt ${attempt + 1}`);
-    client.child.kill();
+    // Ended the way an editor ends it, so no pipe of a killed process is left open here.
+    await client.connection.sendRequest('shutdown');
+    await client.connection.sendNotification('exit');
+    await client.exited;
   }
 });
