@@ -70,6 +70,8 @@ export interface EditLatencyOptions {
    * one-character edits stop at 3/4 of it, the cross-file ones at all of it, after at least 2 each.
    */
   budgetMs: number;
+  /** The file to edit, relative to the corpus; default: the one closest to TARGET_LINES lines (pickTarget). */
+  file?: string;
   log: (line: string) => void;
 }
 
@@ -107,6 +109,13 @@ function pickTarget(workspace: string, copied: readonly CorpusFile[], lang: Lang
   const path = join(workspace, lang === 'python' ? '_fg_bench_generated.py' : '_fg_bench_generated.ts');
   writeFileSync(path, lines.slice(0, TARGET_LINES).join('\n'));
   return { path, lines: Math.min(lines.length, TARGET_LINES), generated: true };
+}
+
+/** The corpus file `file` (relative to the corpus) in the workspace copy. */
+function givenTarget(workspace: string, copied: readonly CorpusFile[], file: string): { path: string; lines: number; generated: boolean } {
+  const path = join(workspace, file);
+  if (!copied.some((copy) => copy.path === path)) throw new Error(`--edit-file ${file}: not a file of the corpus`);
+  return { path, lines: lineCount(readFileSync(path, 'utf8')), generated: false };
 }
 
 /** The dotted module name of a Python file relative to the workspace root, when it has one. */
@@ -182,7 +191,7 @@ export async function measureEditLatency(options: EditLatencyOptions): Promise<E
   const workspace = join(options.scratch, 'ws');
   options.log(`edit: copying ${options.files.length} files to ${workspace}`);
   const copied = copyCorpus(options.corpus, options.files, workspace).sort((a, b) => b.bytes - a.bytes);
-  const target = pickTarget(workspace, copied, options.lang);
+  const target = options.file === undefined ? pickTarget(workspace, copied, options.lang) : givenTarget(workspace, copied, options.file);
   const moduleName = options.lang === 'python' ? pythonModuleName(workspace, target.path) : undefined;
   if (moduleName) writeFileSync(join(workspace, `${ENTRY_MODULE}.py`), `import ${moduleName}\nimport _fg_bench\n_fg_bench.fork()\n`);
 

@@ -33,6 +33,8 @@ interface Options {
   edits: number;
   crossFileEdits: number;
   editBudgetMs: number;
+  /** The file the edit part edits, relative to the corpus (default: the one closest to 6,000 lines). */
+  editFile?: string;
   skip: Set<Part>;
   /** Set in the child processes only. */
   phase?: Phase;
@@ -41,7 +43,8 @@ interface Options {
 
 const USAGE = [
   'usage: npm run bench -- [folder] [--lang python|ts] [--json] [--threads N] [--exclude GLOB]...',
-  '                        [--edits N] [--cross-file-edits N] [--edit-budget SECONDS] [--skip floor,growth,edit,ruff,bandit]',
+  '                        [--edits N] [--cross-file-edits N] [--edit-budget SECONDS] [--edit-file PATH]',
+  '                        [--skip floor,growth,edit,ruff,bandit]',
 ].join('\n');
 
 class UsageError extends Error {}
@@ -65,6 +68,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--edits') options.edits = count(1);
     else if (arg === '--cross-file-edits') options.crossFileEdits = count(0);
     else if (arg === '--edit-budget') options.editBudgetMs = count(1) * 1000;
+    else if (arg === '--edit-file') options.editFile = value();
     else if (arg === '--lang') {
       const lang = value();
       if (lang !== 'python' && lang !== 'ts') throw new UsageError('--lang takes python or ts');
@@ -127,6 +131,8 @@ function resolveCorpus(options: Options): Corpus {
     files = collectSourceFiles(root, options.lang, exclude);
   }
   if (files.length === 0) throw new UsageError(`no ${options.lang === 'ts' ? 'TS/JS (.ts, .tsx, .js, ...; .d.ts left out)' : '.py'} files under ${root}`);
+  const editFile = options.editFile;
+  if (editFile !== undefined && !files.some((file) => file.path === join(root, editFile))) throw new UsageError(`--edit-file ${editFile}: not a file of the corpus under ${root}`);
   return { root, files, bytes: files.reduce((sum, file) => sum + file.bytes, 0), exclude };
 }
 
@@ -190,7 +196,7 @@ async function measure(options: Options, corpus: Corpus, scratch: string): Promi
   if (skip.has('edit')) results.editNote = 'skipped';
   else {
     try {
-      results.edit = await measureEditLatency({ lang, corpus: root, files, exclude, scratch, edits: options.edits, crossFileEdits: options.crossFileEdits, budgetMs: options.editBudgetMs, log });
+      results.edit = await measureEditLatency({ lang, corpus: root, files, exclude, scratch, edits: options.edits, crossFileEdits: options.crossFileEdits, budgetMs: options.editBudgetMs, file: options.editFile, log });
     } catch (error) {
       results.editNote = `failed: ${(error as Error).message}`;
       log(`edit phase ${results.editNote}`);
