@@ -10,7 +10,7 @@
 import type { PyFacts, PyScope } from './facts';
 import { isSimpleName, type NameResolver, type PySymbol } from './resolve';
 import type { ModuleIndex } from './module-index';
-import { bindingsOf, classByQualname, classByScope, globalAssignmentsOf, isBlockTarget, ownMethodOf, type LocalBinding } from './scope-index';
+import { bindingsOf, classByQualname, classByScope, globalAssignmentsOf, isBlockTarget, type LocalBinding } from './scope-index';
 
 export interface CallSiteRef {
   file: string;
@@ -46,8 +46,8 @@ export interface ResolvedCall {
 
 export interface CallGraphHost {
   facts(file: string): PyFacts | undefined;
-  /** The file's facts without recording a read: for a caller that records a narrower one (readDerived). */
-  peekFacts(file: string): PyFacts | undefined;
+  /** A class's own method of that name (its scope), read as that one value of the class's file (PyProgram.ownMethod). */
+  ownMethod(file: string, cls: number, name: string): number | undefined;
   /**
    * A value computed from `file` as its derived data, read by another file as that value (early
    * cutoff), not as the file's facts (PyProgram.derived).
@@ -62,7 +62,7 @@ export interface CallGraphHost {
    * CLASS`, `methods NAME` (where the file's methods of that name are), `method CLASS.NAME` (one
    * class's own method of that name).
    */
-  readDerived(file: string, kind: 'call' | 'layout' | 'methods' | 'method', first: number | string, second?: number): void;
+  readDerived(file: string, kind: 'call' | 'layout' | 'methods', first: number | string, second?: number): void;
   /** Workspace methods with this name (for the fallback by name). */
   methodsNamed(name: string): FunctionRef[];
   /** Runs `compute` with `file` as the file whose derived data is being computed (dependency tracking). */
@@ -224,20 +224,10 @@ export class CallGraph {
     const { classes } = this.mro(file, cls);
     for (let i = skip; i < classes.length; i++) {
       const entry = classes[i];
-      const scope = this.ownMethod(entry.file, entry.cls, name);
+      const scope = this.host.ownMethod(entry.file, entry.cls, name);
       if (scope !== undefined) return { file: entry.file, scope };
     }
     return undefined;
-  }
-
-  /**
-   * A class's own method of that name. Read as one value of the class's file, not as its facts: a
-   * module whose base classes the workspace extends (unittest.TestCase) is then not read whole by
-   * every file calling their methods, which an edit of it would re-analyse whole.
-   */
-  private ownMethod(file: string, cls: number, name: string): number | undefined {
-    this.host.readDerived(file, 'method', `${cls}.${name}`);
-    return ownMethodOf(this.host.peekFacts(file), cls, name);
   }
 
   private computeCall(site: CallSiteRef, depth: number): ResolvedCall | undefined {
@@ -485,7 +475,6 @@ export class CallGraph {
     return this.host.derived(file, `global ${name} ${depth}`, () => {
       const facts = this.host.facts(file);
       if (!facts) return UNKNOWN;
-      this.host.touch(file);
       for (const { scope, event } of globalAssignmentsOf(facts, name) ?? []) {
         const value = this.callResult({ file, scope, event }, depth + 1);
         if (value.k !== 'unknown') return value;

@@ -24,7 +24,6 @@ import type { PyCallEvent, PyFacts, PyScope } from './facts';
 import { ModuleIndex } from './module-index';
 import { NameResolver } from './resolve';
 import { CallGraph, MAX_FALLBACK_CANDIDATES, type FunctionRef } from './callgraph';
-import { ownMethodOf } from './scope-index';
 import { moduleLevelNames, readElsewhereInFile, sameValue, scopesToReanalyse } from './scope-changes';
 import { analyzeScope, argumentValue, EMPTY_SUMMARY, summarySignature, type ForkHazard, type FunctionSummary, type ScopeAnalysis, type SummaryHost } from './summaries';
 
@@ -187,9 +186,14 @@ export class PyProgram implements SummaryHost {
     return this.factsByFile.get(file);
   }
 
-  /** A file's facts without recording a read: for a caller that records a narrower one (readDerived). */
-  peekFacts(file: string): PyFacts | undefined {
-    return this.factsByFile.get(file);
+  /**
+   * A class's own method of that name (its scope), read as one value of the class's file (`method
+   * CLASS.NAME`), not as its facts: the files calling methods of a class another module defines
+   * (unittest.TestCase) then do not read that module whole, which an edit of it would re-analyse.
+   */
+  ownMethod(file: string, cls: number, name: string): number | undefined {
+    this.readDerived(file, 'method', `${cls}.${name}`);
+    return ownMethodOf(this.factsByFile.get(file), cls, name);
   }
 
   /** The file whose derived data is being computed (innermost `track`), if any. */
@@ -881,6 +885,12 @@ function isKeyOfScopes(key: string, { scopes, methodsChanged, moduleNames }: Par
   if (kind === 'value') return true;
   if (kind === 'member') return moduleNames?.has(key.slice('member '.length)) ?? false;
   return (kind === 'summary' || kind === 'call' || kind === 'qualname') && scopes.has(Number(scope));
+}
+
+/** The scope of a class's own method of that name (`method CLASS.NAME`), or undefined. */
+function ownMethodOf(facts: PyFacts | undefined, cls: number, name: string): number | undefined {
+  const methods = facts?.classes[cls]?.methods;
+  return methods !== undefined && Object.hasOwn(methods, name) ? methods[name] : undefined;
 }
 
 /** What a reader of `method CLASS.NAME` depends on: that class's own method of that name. */

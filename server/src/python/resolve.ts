@@ -7,7 +7,7 @@
  */
 import type { PyFacts, PyImportEvent } from './facts';
 import type { ModuleIndex } from './module-index';
-import { classByScope, ownMethodOf } from './scope-index';
+import { classByScope } from './scope-index';
 
 /** What a name denotes, statically. */
 export type PySymbol =
@@ -36,13 +36,10 @@ export interface ResolveHost {
   facts(file: string): PyFacts | undefined;
   readonly modules: ModuleIndex;
   touch(file: string): void;
-  /** The file's facts without recording a read: for a caller that records a narrower one (readDerived). */
-  peekFacts(file: string): PyFacts | undefined;
-  /**
-   * Records a read of one value derived for `file`, for early cutoff: `member NAME`, `method
-   * CLASS.NAME` (one class's own method of that name).
-   */
-  readDerived(file: string, kind: 'member' | 'method', name: string): void;
+  /** A class's own method of that name (its scope), read as that one value of the class's file (PyProgram.ownMethod). */
+  ownMethod(file: string, cls: number, name: string): number | undefined;
+  /** Records a read of one value derived for `file` (`member NAME`), for early cutoff. */
+  readDerived(file: string, kind: 'member', name: string): void;
   /** A value computed from `file` as its derived data, read by another file as that value (PyProgram.derived). */
   derived<T>(file: string, key: string, compute: () => T): T;
   /** Runs `compute` with `file` as the file whose derived data is being computed (dependency tracking). */
@@ -110,8 +107,7 @@ export class NameResolver {
       case 'module':
         return this.moduleMember(symbol.file, name, depth);
       case 'class': {
-        this.host.readDerived(symbol.file, 'method', `${symbol.cls}.${name}`);
-        const scope = ownMethodOf(this.host.peekFacts(symbol.file), symbol.cls, name);
+        const scope = this.host.ownMethod(symbol.file, symbol.cls, name);
         return scope === undefined ? undefined : { k: 'function', file: symbol.file, scope };
       }
       case 'external':

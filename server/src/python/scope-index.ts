@@ -152,9 +152,3 @@ function buildGlobalAssignments(facts: PyFacts): Map<string, { scope: number; ev
   });
   return index;
 }
-
-/** The scope of a class's own method of that name (`method CLASS.NAME`), or undefined. */
-export function ownMethodOf(facts: PyFacts | undefined, cls: number, name: string): number | undefined {
-  const methods = facts?.classes[cls]?.methods;
-  return methods !== undefined && Object.hasOwn(methods, name) ? methods[name] : undefined;
-}
