@@ -19,7 +19,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'fg-incremental-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Every finding as comparable data (fixes included), file by file. */
-function snapshot(findings: Map<string, Finding[]>): Record<string, unknown[]> {
+function snapshot(findings: ReadonlyMap<string, Finding[]>): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const [file, list] of [...findings].sort(([a], [b]) => (a < b ? -1 : 1))) {
     out[file] = list.map((f) => ({ rule: f.rule, severity: f.severity, range: f.range, message: f.message, related: f.related, fixes: f.fixes }));
@@ -33,9 +33,25 @@ async function open(root: string): Promise<Workspace> {
   return workspace;
 }
 
-/** The incremental result must equal a from-scratch analysis of what is on disk now. */
+/** Each workspace's last findings, as assertSameAsScratch saw them. */
+const lastFindings = new WeakMap<Workspace, ReadonlyMap<string, Finding[]>>();
+
+/**
+ * The incremental result must equal a from-scratch analysis of what is on disk now. When it says
+ * it updated the previous result (`changes`), every file it does not name keeps its array.
+ */
 async function assertSameAsScratch(workspace: Workspace, root: string, step: string): Promise<Record<string, unknown[]>> {
-  const incremental = snapshot((await analyze(workspace)).findings);
+  const result = await analyze(workspace);
+  const previous = lastFindings.get(workspace);
+  if (result.changes && previous) {
+    assert.equal(result.changes.since, previous, `after ${step}: updated from the previous result`);
+    assert.deepEqual([...result.findings.keys()], [...previous.keys()], `after ${step}: the same files`);
+    for (const [file, findings] of result.findings) {
+      if (!result.changes.files.has(file)) assert.equal(findings, previous.get(file), `after ${step}: ${file} is not named as changed`);
+    }
+  }
+  lastFindings.set(workspace, result.findings);
+  const incremental = snapshot(result.findings);
   const fresh = snapshot((await analyze(await open(root))).findings);
   assert.deepEqual(incremental, fresh, `after ${step}`);
   return incremental;
@@ -174,6 +190,24 @@ test('an edit of a file nothing imports re-analyses that file only', async () =>
   // The module's top level (as imported and as a script) and its one function.
   assert.equal(workspace.program.analysisCount - before, net.scopes.length + 1);
   assert.deepEqual(workspace.program.changedSince(mark), new Set(), 'analysing changes nothing');
+});
+
+test('after an edit, the result names the files whose findings changed; every other file keeps its array', async () => {
+  const { root, workspace } = await openProject('changes', SERVICE);
+  const first = await analyze(workspace);
+  assert.equal(first.changes, undefined, 'a first analysis changes everything');
+  const net = write(root, 'svc/net.py', 'import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n');
+  await workspace.refreshFile(net);
+  const second = await analyze(workspace);
+  assert.deepEqual(second.changes && [...second.changes.files], [net], 'the timeout is gone: an FG002 finding');
+  assert.equal(second.changes!.since, first.findings);
+  assert.equal(second.findings.get(net)!.length, first.findings.get(net)!.length + 1);
+  for (const [file, findings] of second.findings) if (file !== net) assert.equal(findings, first.findings.get(file), file);
+  await workspace.refreshFile(write(root, 'svc/net.py', 'import requests\n\n\ndef fetch(url):\n    return requests.get(url)  # comment\n'));
+  const third = await analyze(workspace);
+  assert.deepEqual(third.changes && [...third.changes.files], [net], 'the finding moved: the same range, a new object');
+  await workspace.refreshFile(write(root, 'svc/extra.py', 'x = 1\n'));
+  assert.equal((await analyze(workspace)).changes, undefined, 'a new file: every file may differ');
 });
 
 test('incremental analysis equals a fresh one after editing each file of every Python rule fixture', async () => {

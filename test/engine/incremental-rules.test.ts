@@ -53,9 +53,16 @@ async function run(
   program: FakeProgram,
   options: { inputs?: string; shared?: string; severity?: SeveritySetting; checkers?: LanguageCheckers<Context>; cancelled?: boolean } = {},
 ): Promise<Map<string, string[]>> {
-  const byFile = new Map(FILES.map((file) => [file, [] as Finding[]]));
+  return (await runWithChanges(program, options)).findings;
+}
+
+/** The findings of every file, and which files the run says may have changed. */
+async function runWithChanges(
+  program: FakeProgram,
+  options: { inputs?: string; shared?: string; severity?: SeveritySetting; checkers?: LanguageCheckers<Context>; cancelled?: boolean } = {},
+): Promise<{ findings: Map<string, string[]>; changed: string[] | 'all' }> {
   program.tracked = [];
-  await runIncrementalRules<Context, string>(
+  const result = await runIncrementalRules<Context, string>(
     {
       program,
       context: { shared: options.shared ?? 's' },
@@ -63,14 +70,16 @@ async function run(
       sameInputs: (previous, current) => previous === current,
       checkersOf: (rule) => (rule === RULE ? (options.checkers ?? { checkWhole: () => [], incremental: checker }) : undefined),
     },
-    byFile,
     {
       severityOf: (rule) => (rule === RULE ? (options.severity ?? 'warning') : 'off'),
       token: { isCancellationRequested: options.cancelled ?? false },
       cancelled: () => new Error('stop'),
     },
   );
-  return new Map([...byFile].map(([file, findings]) => [file, findings.map((f) => `${f.severity}:${f.message}`)]));
+  return {
+    findings: new Map(FILES.map((file) => [file, result.findingsOf(file).map((f) => `${f.severity}:${f.message}`)])),
+    changed: result.changed === 'all' ? 'all' : [...result.changed].sort(),
+  };
 }
 
 test('re-checks only changed and whole-program files, and reuses the rest', async () => {
@@ -113,4 +122,21 @@ test('a rule without an incremental form runs its whole-program checker, untrack
 
 test('a cancelled token stops the run with the given error', async () => {
   await assert.rejects(run(new FakeProgram(), { cancelled: true }), /stop/);
+});
+
+test('says which files may have changed: the ones checked again and those with whole-program findings then or now', async () => {
+  const program = new FakeProgram();
+  assert.equal((await runWithChanges(program)).changed, 'all');
+  program.changed = new Set(['/b.py']);
+  // /b.py changed, /c.py's findings read the whole program, /a.py has the workspace-wide finding.
+  assert.deepEqual((await runWithChanges(program)).changed, ['/a.py', '/b.py', '/c.py']);
+  // A checker without workspace-wide findings: /a.py's goes (so it changed), /c.py is checked again once more.
+  const perFileOnly = { checkWhole: () => [], incremental: { checkFile: checker.checkFile, sharedInputs: checker.sharedInputs } };
+  assert.deepEqual((await runWithChanges(program, { checkers: perFileOnly })).changed, ['/a.py', '/b.py', '/c.py']);
+  assert.deepEqual((await runWithChanges(program, { checkers: perFileOnly })).changed, ['/b.py']);
+  program.changed = new Set();
+  assert.deepEqual((await runWithChanges(program, { checkers: perFileOnly })).changed, []);
+  assert.equal((await runWithChanges(program, { checkers: perFileOnly, severity: 'error' })).changed, 'all');
+  assert.equal((await runWithChanges(program, { checkers: perFileOnly, severity: 'error', inputs: 'other' })).changed, 'all');
+  assert.equal((await runWithChanges(program, { severity: 'off' })).changed, 'all', 'a rule turned off');
 });

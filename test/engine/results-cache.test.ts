@@ -36,7 +36,7 @@ async function start(root: string, cacheDir: string | null, log: string[] = []):
 }
 
 /** Findings as data (what the stored JSON holds), to compare a stored result with a computed one. */
-function asData(findings: Map<string, unknown>): unknown {
+function asData(findings: ReadonlyMap<string, unknown>): unknown {
   return JSON.parse(JSON.stringify([...findings]));
 }
 

@@ -30,7 +30,7 @@ const POOL_THEN_FORK = [
 ].join('\n');
 
 /** `file:line rule` for each finding, 1-based lines, sorted: what the tests compare. */
-function summary(findings: Map<string, { rule: string; range: { start: { line: number } } }[]>, root: string): string[] {
+function summary(findings: ReadonlyMap<string, { rule: string; range: { start: { line: number } } }[]>, root: string): string[] {
   const lines: string[] = [];
   for (const [file, list] of findings) {
     for (const finding of list) lines.push(`${file.slice(root.length + 1)}:${finding.range.start.line + 1} ${finding.rule}`);
@@ -169,11 +169,11 @@ describe('Workspace', () => {
     dirs.push(cacheDir);
     const cold = await Workspace.create({ roots: [root], cacheDir, threads: 0 });
     await cold.scan();
-    const coldFindings = (await analyze(cold)).findings;
+    const coldFindings = new Map((await analyze(cold)).findings);
     await cold.dispose();
     const warm = await Workspace.create({ roots: [root], cacheDir, threads: 0 });
     await warm.scan();
-    assert.deepEqual((await analyze(warm)).findings, coldFindings);
+    assert.deepEqual(new Map((await analyze(warm)).findings), coldFindings);
   });
 });
 

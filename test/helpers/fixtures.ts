@@ -155,7 +155,7 @@ export function removeScratch(dir: string): void {
 }
 
 /** Findings of the analysis flattened and keyed like expectations (file relative to `root`). */
-export function toActualFindings(root: string, findings: Map<string, Finding[]>): (ExpectedFinding & { message: string })[] {
+export function toActualFindings(root: string, findings: ReadonlyMap<string, Finding[]>): (ExpectedFinding & { message: string })[] {
   const actual: (ExpectedFinding & { message: string })[] = [];
   for (const [file, list] of findings) {
     for (const finding of list) {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver/node';
 import { findingKey, findingToDiagnostic, noticeToDiagnostic } from '../../server/src/lsp/diagnostics';
 import { DiagnosticsPublisher } from '../../server/src/lsp/publisher';
+import { countFindings, updateCounts } from '../../server/src/lsp/stats';
 import { poolFinding, range } from './findings';
 
 const docsUrl = (rule: string) => (rule === 'FG001' ? 'https://docs/fg001' : undefined);
@@ -105,5 +106,28 @@ describe('DiagnosticsPublisher', () => {
     sent.length = 0;
     publisher.publish(new Map([['file:///a.py', kept], ['file:///b.py', [diagnostic('z')]]]));
     assert.deepEqual(sent, [['file:///a.py', ['x']]], 'the array sent before the file was cleared is new again');
+  });
+
+  it('updates only the files given, leaving every other file as published', () => {
+    const { sent, publisher } = recorder();
+    publisher.publish(new Map([['file:///a.py', [diagnostic('x')]], ['file:///b.py', [diagnostic('y')]]]));
+    sent.length = 0;
+    publisher.update(new Map([['file:///b.py', []], ['file:///c.py', [diagnostic('z')]]]));
+    assert.deepEqual(sent, [['file:///b.py', []], ['file:///c.py', ['z']]]);
+    sent.length = 0;
+    publisher.publish(new Map([['file:///a.py', [diagnostic('x')]], ['file:///c.py', [diagnostic('z')]]]));
+    assert.deepEqual(sent, [], 'the client state is what the update left');
+  });
+});
+
+describe('updateCounts', () => {
+  it('counts what countFindings counts, from the changed files alone', () => {
+    const a = [poolFinding('/a.py'), poolFinding('/a.py', { rule: 'FG002' })];
+    const before = new Map([['/a.py', a], ['/b.py', [poolFinding('/b.py')]], ['/c.py', []]]);
+    const after = new Map([['/a.py', a], ['/b.py', []], ['/c.py', [poolFinding('/c.py', { rule: 'FG003' })]]]);
+    const updated = updateCounts(countFindings(before), before, after, ['/b.py', '/c.py']);
+    assert.deepEqual(updated, countFindings(after));
+    assert.deepEqual(updated, { files: 3, findings: 3, byRule: { FG001: 1, FG002: 1, FG003: 1 } });
+    assert.deepEqual(updateCounts(updated, after, before, ['/b.py', '/c.py']), countFindings(before), 'a rule with no finding left is not listed');
   });
 });

@@ -162,7 +162,7 @@ describe('module-level edits', () => {
 });
 
 /** Every finding as comparable data (fixes included). */
-function snapshot(findings: Map<string, Finding[]>): unknown {
+function snapshot(findings: ReadonlyMap<string, Finding[]>): unknown {
   return [...findings].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, list]) => [file, list.map((f) => ({ ...f }))]);
 }
 
@@ -402,7 +402,7 @@ describe('an import-time pool added at the end of an open document', () => {
     const plain = [1, 2, 3, 4].flatMap((n) => [`def plain_${n}():`, `    return ${n}`, '']);
     const text = ['import os', 'from concurrent.futures import ThreadPoolExecutor', '', 'def forker():', '    os.fork()', '', ...plain].join('\n');
     const { workspace, file, entry } = await openServiceProject('import-time-pool', text, 'import service\n\nservice.forker()\n');
-    const fg001Lines = (findings: Map<string, Finding[]>) =>
+    const fg001Lines = (findings: ReadonlyMap<string, Finding[]>) =>
       [...findings].flatMap(([path, list]) => list.filter((finding) => finding.rule === 'FG001').map((finding) => `${path === entry ? 'entry' : 'service'}:${finding.range.start.line}`));
     assert.deepEqual(fg001Lines((await analyze(workspace)).findings), []);
 
@@ -428,7 +428,7 @@ describe('a method renamed in an open document', () => {
     const text = 'class Worker:\n    def make(self):\n        return 1\n';
     const entryText = 'import os\n\nimport service\n\nPOOL = service.Worker().make()\nos.fork()\n';
     const { workspace, file: service, entry } = await openServiceProject('renamed', text, entryText, 'poolFactories = ["service.Worker.make"]\n');
-    const rulesAt = (findings: Map<string, Finding[]>) => (findings.get(entry) ?? []).map((finding) => finding.rule);
+    const rulesAt = (findings: ReadonlyMap<string, Finding[]>) => (findings.get(entry) ?? []).map((finding) => finding.rule);
     assert.deepEqual(rulesAt((await analyze(workspace)).findings), ['FG001']);
     const renamed = text.replace('def make', 'def build');
     assert.ok(scopesToReanalyse(await factsOf(text), await factsOf(renamed), renamed), 'a partial re-analysis');

@@ -54,7 +54,7 @@ async function withProbe<T>(body: () => Promise<T>): Promise<T> {
   }
 }
 
-function summary(findings: Map<string, Finding[]>, root: string): string[] {
+function summary(findings: ReadonlyMap<string, Finding[]>, root: string): string[] {
   return [...findings].flatMap(([file, list]) => list.map((finding) => `${file.slice(root.length + 1)}:${finding.range.start.line + 1} ${finding.rule}`)).sort();
 }
 

@@ -62,7 +62,7 @@ const VERSIONS: Record<string, [string | undefined, string | undefined]> = {
 /** Files the analysing workspace holds open in the editor: their edits come as document changes. */
 const OPEN = new Set(['pg.ts', 'crawl.ts', 'pools.ts', 'swap.ts']);
 
-function summary(findings: Map<string, Finding[]>, root: string): string[] {
+function summary(findings: ReadonlyMap<string, Finding[]>, root: string): string[] {
   return [...findings]
     .flatMap(([file, list]) => list.map((f) => JSON.stringify([file.slice(root.length + 1), f.rule, f.range, f.message, f.related, f.fixes])))
     .sort();

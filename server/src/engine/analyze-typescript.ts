@@ -6,18 +6,20 @@
  * inputs (`sharedInputs`) changing re-checks every file. Rules with only a whole-program checker
  * run it every time.
  */
-import type { Finding } from '../model';
 import type { ForkGuardConfig } from '../model/config';
 import type { TypeScriptRuleContext } from '../rules/types';
-import { runIncrementalRules, type RuleRunOptions } from './incremental-rules';
+import { runIncrementalRules, type LanguageFindings, type RuleRunOptions } from './incremental-rules';
 import type { Workspace } from './workspace';
 
-export async function runTypeScriptRules(workspace: Workspace, byFile: Map<string, Finding[]>, options: RuleRunOptions): Promise<void> {
+/** Without TS/JS files nothing runs, and nothing is found (analyze notices a change of the file count). */
+const NOTHING: LanguageFindings = { changed: new Set(), findingsOf: () => [] };
+
+export async function runTypeScriptRules(workspace: Workspace, options: RuleRunOptions): Promise<LanguageFindings> {
   const program = workspace.tsProgram;
-  if (program.files().length === 0) return;
+  if (program.files().length === 0) return NOTHING;
   const config = workspace.config;
   const context: TypeScriptRuleContext = { program, config, texts: (file: string) => workspace.text(file) };
-  await runIncrementalRules<TypeScriptRuleContext, ForkGuardConfig>(
+  return runIncrementalRules<TypeScriptRuleContext, ForkGuardConfig>(
     {
       program,
       context,
@@ -28,7 +30,6 @@ export async function runTypeScriptRules(workspace: Workspace, byFile: Map<strin
         return checkTypeScript && { checkWhole: checkTypeScript, incremental: rule.incrementalTypeScript };
       },
     },
-    byFile,
     options,
   );
 }

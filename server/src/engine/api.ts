@@ -54,7 +54,14 @@ export interface AnalysisResult {
    * Findings per file, after severity configuration and suppressions, in deterministic order.
    * Every analysed file has an entry, possibly empty, so an adapter can clear stale findings.
    */
-  findings: Map<string, Finding[]>;
+  findings: ReadonlyMap<string, Finding[]>;
+  /**
+   * Set when this analysis updated the previous one of the same workspace: `files` are those whose
+   * findings differ from `since` (that analysis' findings map), and every other file's array is the
+   * one in `since`. Absent when any file's findings may differ: a first analysis, or one after the
+   * file set or the settings changed.
+   */
+  changes?: { since: ReadonlyMap<string, Finding[]>; files: ReadonlySet<string> };
   /** Config problems, skipped files and other messages for the user. */
   notices: Notice[];
   stats: AnalysisStats;

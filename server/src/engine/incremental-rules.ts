@@ -81,13 +81,34 @@ interface RuleState {
   wholeProgramInputs: unknown;
 }
 
+/** One enabled rule's findings in one run. */
+interface RuleRun {
+  /** The incremental checker's state; undefined when the rule has no incremental form. */
+  state?: RuleState;
+  /** Findings of the whole-program checkers (checkWhole, checkProgram), by file: few, found again every run. */
+  whole: Map<string, Finding[]>;
+}
+
 interface ProgramState {
   /** The program's change mark when the analysis that produced this state started. */
   mark: number;
   /** The files checked then, in path order. */
   files: string[];
   inputs: unknown;
-  rules: Map<string, RuleState>;
+  /** Every enabled rule's run, in RULES order. */
+  rules: Map<string, RuleRun>;
+}
+
+/** What one language's rules found in one run. */
+export interface LanguageFindings {
+  /**
+   * The files whose findings may differ from the previous run's on the same program: the files
+   * checked again, and those with whole-program findings then or now. 'all' when there was no
+   * previous run, or its files, inputs, enabled rules or a rule's severity or shared inputs differ.
+   */
+  changed: ReadonlySet<string> | 'all';
+  /** A file's findings, rule by rule in RULES order (severity applied); a new array. */
+  findingsOf(file: string): Finding[];
 }
 
 /** Longest stretch of work between two yields to the event loop (edits and cancellations are served). */
@@ -96,12 +117,8 @@ const SLICE_MS = 8;
 /** Keyed by program: each language's program is its own object, so the languages never share a state. */
 const states = new WeakMap<TrackedProgram, ProgramState>();
 
-/** Runs every enabled rule's checker for the language and files the findings into `byFile` (files absent from it are dropped). */
-export async function runIncrementalRules<Context, Inputs>(
-  language: LanguageRules<Context, Inputs>,
-  byFile: Map<string, Finding[]>,
-  options: RuleRunOptions,
-): Promise<void> {
+/** Runs every enabled rule's checkers for the language. */
+export async function runIncrementalRules<Context, Inputs>(language: LanguageRules<Context, Inputs>, options: RuleRunOptions): Promise<LanguageFindings> {
   const { program, context, inputs } = language;
   const mark = program.changeMark();
   const previous = states.get(program);
@@ -109,8 +126,9 @@ export async function runIncrementalRules<Context, Inputs>(
   const changed = sameInputs ? program.changedSince(previous.mark) : 'all';
   const files = program.files();
   const sameFiles = previous !== undefined && sameList(previous.files, files);
-  const rules = new Map<string, RuleState>();
+  const rules = new Map<string, RuleRun>();
   const slicer = new Slicer(options);
+  let changedFindings = new ChangedFiles(sameFiles && changed !== 'all' ? changed : 'all');
 
   for (const rule of RULES) {
     const severity = options.severityOf(rule);
@@ -118,20 +136,59 @@ export async function runIncrementalRules<Context, Inputs>(
     const checkers = language.checkersOf(rule);
     if (!checkers) continue;
     await slicer.yield();
-    if (!checkers.incremental) {
-      for (const finding of checkers.checkWhole(context)) byFile.get(finding.file)?.push({ ...finding, severity });
-      continue;
+    const run: RuleRun = { whole: new Map() };
+    const addWhole = (findings: Finding[]): void => {
+      for (const finding of findings) {
+        const list = run.whole.get(finding.file) ?? [];
+        list.push({ ...finding, severity });
+        run.whole.set(finding.file, list);
+      }
+    };
+    const before = previous?.rules.get(rule.meta.id);
+    if (checkers.incremental) {
+      const checker = checkers.incremental;
+      const { state, checked } = await runIncremental(checker, severity, before?.state, changed, program, context, files, sameFiles, slicer);
+      run.state = state;
+      changedFindings.add(before?.state === undefined ? 'all' : checked);
+      addWhole(checker.checkProgram?.(context) ?? []);
+    } else {
+      addWhole(checkers.checkWhole(context));
+      if (before === undefined || before.state !== undefined) changedFindings.add('all');
     }
-    const checker = checkers.incremental;
-    const state = await runIncremental(checker, severity, previous?.rules.get(rule.meta.id), changed, program, context, files, sameFiles, slicer);
-    rules.set(rule.meta.id, state);
-    // forEach, not for-of: after every edit, each rule's thousands of entries, and no entry array each.
-    state.byFile.forEach((findings, file) => {
-      if (findings.length > 0) byFile.get(file)?.push(...findings);
-    });
-    for (const finding of checker.checkProgram?.(context) ?? []) byFile.get(finding.file)?.push({ ...finding, severity });
+    changedFindings.add(before?.whole.keys() ?? 'all');
+    changedFindings.add(run.whole.keys());
+    rules.set(rule.meta.id, run);
   }
+  if (previous && [...previous.rules.keys()].some((id) => !rules.has(id))) changedFindings = new ChangedFiles('all');
   states.set(program, { mark, files, inputs, rules });
+  return {
+    changed: changedFindings.files,
+    findingsOf: (file) => {
+      const found: Finding[] = [];
+      rules.forEach((run) => {
+        const own = run.state?.byFile.get(file);
+        if (own !== undefined && own.length > 0) found.push(...own);
+        const whole = run.whole.get(file);
+        if (whole !== undefined) found.push(...whole);
+      });
+      return found;
+    },
+  };
+}
+
+/** A set of files that becomes 'all' for good once 'all' is added. */
+class ChangedFiles {
+  files: Set<string> | 'all';
+
+  constructor(initial: ReadonlySet<string> | 'all') {
+    this.files = initial === 'all' ? 'all' : new Set(initial);
+  }
+
+  add(files: Iterable<string> | 'all'): void {
+    if (this.files === 'all') return;
+    if (files === 'all') this.files = 'all';
+    else for (const file of files) this.files.add(file);
+  }
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -150,7 +207,7 @@ async function runIncremental<Context>(
   files: string[],
   sameFiles: boolean,
   slicer: Slicer,
-): Promise<RuleState> {
+): Promise<{ state: RuleState; checked: Set<string> | 'all' }> {
   // Outside any file's tracking: what it reads is workspace-wide, summed up in its text.
   const sharedInputs = checker.sharedInputs?.(context) ?? '';
   const reusable = changed !== 'all' && previous?.severity === severity && previous.sharedInputs === sharedInputs ? previous : undefined;
@@ -162,10 +219,9 @@ async function runIncremental<Context>(
     // state is not kept, so its map and set are updated in place rather than copied.
     const state: RuleState = { severity, sharedInputs, byFile: reusable.byFile, wholeProgram: reusable.wholeProgram, wholeProgramInputs };
     const toCheck = wholeProgramChanged ? new Set([...(changed as Set<string>), ...reusable.wholeProgram]) : (changed as Set<string>);
-    for (const file of [...toCheck].sort()) {
-      if (state.byFile.has(file)) await checkFile(checker, severity, state, program, context, file, slicer);
-    }
-    return state;
+    const checked = new Set([...toCheck].filter((file) => state.byFile.has(file)).sort());
+    for (const file of checked) await checkFile(checker, severity, state, program, context, file, slicer);
+    return { state, checked };
   }
   const state: RuleState = { severity, sharedInputs, byFile: new Map(), wholeProgram: new Set(), wholeProgramInputs };
   for (const file of files) {
@@ -177,7 +233,7 @@ async function runIncremental<Context>(
     }
     await checkFile(checker, severity, state, program, context, file, slicer);
   }
-  return state;
+  return { state, checked: 'all' };
 }
 
 /** Checks one file and files its findings (severity applied) into the state. */

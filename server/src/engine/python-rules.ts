@@ -4,11 +4,10 @@
  * PyProgram.changedSince names, plus the ones whose findings read the whole workspace. The
  * configuration or the service config files changing recomputes every rule everywhere.
  */
-import type { Finding } from '../model';
 import type { ForkGuardConfig } from '../model/config';
 import type { PyProgram } from '../python/program';
 import type { PythonRuleContext } from '../rules/types';
-import { runIncrementalRules, type RuleRunOptions } from './incremental-rules';
+import { runIncrementalRules, type LanguageFindings, type RuleRunOptions } from './incremental-rules';
 
 /** The inputs besides the program that every Python finding may read. */
 interface PythonInputs {
@@ -16,16 +15,15 @@ interface PythonInputs {
   configFiles: [string, string][];
 }
 
-/** Runs every enabled rule's Python checker and files the findings into `byFile` (files absent from it are dropped). */
+/** Runs every enabled rule's Python checker. */
 export async function runPythonRules(
   program: PyProgram,
   config: ForkGuardConfig,
   configFiles: ReadonlyMap<string, string>,
-  byFile: Map<string, Finding[]>,
   options: RuleRunOptions,
-): Promise<void> {
+): Promise<LanguageFindings> {
   const context: PythonRuleContext = { program, config, configFiles };
-  await runIncrementalRules<PythonRuleContext, PythonInputs>(
+  return runIncrementalRules<PythonRuleContext, PythonInputs>(
     {
       program,
       context,
@@ -36,7 +34,6 @@ export async function runPythonRules(
         return checkPython && { checkWhole: checkPython, incremental: rule.incrementalPython };
       },
     },
-    byFile,
     options,
   );
 }

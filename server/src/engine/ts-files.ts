@@ -67,6 +67,10 @@ export class TsFileIndex {
     return [...this.tsProgram.files(), ...this.deferred.files()];
   }
 
+  fileCount(): number {
+    return this.tsProgram.fileCount() + this.deferred.count();
+  }
+
   /** One file's facts (decoding only its own when deferred). */
   facts(file: string): TsFacts | undefined {
     this.deferred.take(file);

@@ -219,6 +219,11 @@ export class Workspace {
     return [...this.pyProgram.files(), ...this.deferredPython.files(), ...this.ts.files()].sort();
   }
 
+  /** How many files `files()` lists, without listing them. */
+  fileCount(): number {
+    return this.pyProgram.fileCount() + this.deferredPython.count() + this.ts.fileCount();
+  }
+
   /** Service config files (`*.conf`, `*.ini`) of the roots and their text, by absolute path. */
   configFiles(): ReadonlyMap<string, string> {
     return this.serviceConfigs;

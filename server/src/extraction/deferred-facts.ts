@@ -43,6 +43,10 @@ export class DeferredFacts<Facts> {
     return this.pending.get(file);
   }
 
+  count(): number {
+    return this.pending.size;
+  }
+
   files(): IterableIterator<string> {
     return this.pending.keys();
   }

@@ -26,6 +26,20 @@ export class DiagnosticsPublisher {
    * Returns the URIs that were sent.
    */
   publish(next: Map<string, Diagnostic[]>, versionOf: VersionOf = () => undefined): string[] {
+    const sent = this.update(next, versionOf);
+    for (const uri of [...this.published.keys()]) {
+      if (next.has(uri)) continue;
+      this.published.delete(uri);
+      this.publishedArrays.delete(uri);
+      this.publishedVersions.delete(uri);
+      this.send(uri, []);
+      sent.push(uri);
+    }
+    return sent;
+  }
+
+  /** Sets the diagnostics of the URIs in `next`, leaving every other URI's as they are. Returns the URIs that were sent. */
+  update(next: Map<string, Diagnostic[]>, versionOf: VersionOf = () => undefined): string[] {
     const sent: string[] = [];
     for (const [uri, diagnostics] of next) {
       const version = versionOf(uri);
@@ -47,14 +61,6 @@ export class DiagnosticsPublisher {
       if (version === undefined) this.publishedVersions.delete(uri);
       else this.publishedVersions.set(uri, version);
       this.send(uri, diagnostics, version);
-      sent.push(uri);
-    }
-    for (const uri of [...this.published.keys()]) {
-      if (next.has(uri)) continue;
-      this.published.delete(uri);
-      this.publishedArrays.delete(uri);
-      this.publishedVersions.delete(uri);
-      this.send(uri, []);
       sent.push(uri);
     }
     return sent;

@@ -30,7 +30,7 @@ import { withIndexingProgress } from './progress';
 import { parseReportParams, REPORT_REQUEST, respondWithReport, type ReportResponse } from './report';
 import { DiagnosticsPublisher } from './publisher';
 import { parseEditorSettings } from './settings';
-import { countFindings, STATS_REQUEST, STATUS_NOTIFICATION, type FindingCounts, type StatusParams } from './stats';
+import { countFindings, updateCounts, STATS_REQUEST, STATUS_NOTIFICATION, type FindingCounts, type StatusParams } from './stats';
 import { fileToUri, uriToFile } from './uri';
 import { FileEventBatcher, WATCHED_GLOBS, type FileEventBatch } from './watchers';
 import type { WorkspaceEditOptions } from './workspaceEdit';
@@ -90,8 +90,10 @@ export class ForkGuardSession {
     workspaceFolders: false,
   };
   private editorSettings: Partial<ForkGuardConfig> = {};
-  private lastFindings = new Map<string, Finding[]>();
+  private lastFindings: ReadonlyMap<string, Finding[]> = new Map();
   private counts: FindingCounts = { files: 0, findings: 0, byRule: {} };
+  /** The URIs of the notices last published as diagnostics. */
+  private noticeUris: string[] = [];
   private scanning = false;
   /**
    * The published findings came from the results cache and the program's analysis is being built
@@ -364,20 +366,41 @@ export class ForkGuardSession {
   }
 
   private publish(result: AnalysisResult): void {
+    // The engine says which files changed when it updated the result this session last published.
+    const changes = result.changes?.since === this.lastFindings ? result.changes : undefined;
+    this.counts = changes ? updateCounts(this.counts, this.lastFindings, result.findings, changes.files) : countFindings(result.findings);
     this.lastFindings = result.findings;
-    this.counts = countFindings(result.findings);
-    const diagnostics = new Map<string, Diagnostic[]>();
-    for (const [file, findings] of result.findings) diagnostics.set(fileToUri(file), this.diagnosticsOf(findings));
-    for (const [uri, noticeList] of noticeDiagnostics(result.notices)) {
-      diagnostics.set(uri, [...(diagnostics.get(uri) ?? []), ...noticeList]);
-    }
+    const notices = noticeDiagnostics(result.notices);
     this.notices.report(result.notices);
     // Open documents get every analysed version published (the version the engine analysed).
-    this.publisher.publish(diagnostics, (uri) => {
-      // Asked for every file of the workspace: only a document the client opened has a version.
+    const versionOf = (uri: string): number | undefined => {
+      // Asked for every file sent: only a document the client opened has a version.
       const file = this.openVersions.has(uri) ? uriToFile(uri) : undefined;
       return file === undefined ? undefined : this.workspace?.documentVersion(file);
-    });
+    };
+    const diagnostics = new Map<string, Diagnostic[]>();
+    const add = (uri: string, file: string | undefined): void => {
+      const findings = file === undefined ? undefined : result.findings.get(file);
+      const own = findings === undefined ? NO_DIAGNOSTICS : this.diagnosticsOf(findings);
+      const noticeList = notices.get(uri);
+      diagnostics.set(uri, noticeList ? [...own, ...noticeList] : own);
+    };
+    if (changes) {
+      // After an edit, a few files of thousands: the ones whose findings changed, those with
+      // notices then or now, and the open documents.
+      for (const file of changes.files) add(fileToUri(file), file);
+      for (const uri of [...this.noticeUris, ...notices.keys()]) if (!diagnostics.has(uri)) add(uri, uriToFile(uri));
+      for (const uri of this.openVersions.keys()) {
+        const file = uriToFile(uri);
+        if (!diagnostics.has(uri) && file !== undefined && result.findings.has(file)) add(uri, file);
+      }
+      this.publisher.update(diagnostics, versionOf);
+    } else {
+      for (const file of result.findings.keys()) add(fileToUri(file), file);
+      for (const uri of notices.keys()) if (!diagnostics.has(uri)) add(uri, undefined);
+      this.publisher.publish(diagnostics, versionOf);
+    }
+    this.noticeUris = [...notices.keys()];
     this.sendStatus();
   }
 

@@ -137,6 +137,11 @@ export class PyProgram implements SummaryHost {
     this.afterChange(file, previous, undefined);
   }
 
+  /** How many files `files()` lists. */
+  fileCount(): number {
+    return this.factsByFile.size;
+  }
+
   files(): string[] {
     // Asked for by every analysis and rule: sorted once per change of the file set.
     this.sortedFiles ??= [...this.factsByFile.keys()].sort();

@@ -144,6 +144,11 @@ export class TsProgram {
     return this.read(file);
   }
 
+  /** How many files `files()` lists (read outside any file's tracking). */
+  fileCount(): number {
+    return this.factsByFile.size;
+  }
+
   /** Absolute paths of the TS/JS files, sorted. */
   files(): string[] {
     this.changes.readsWholeProgram();
