@@ -34,7 +34,7 @@ class Edited {
   readonly document: PythonDocument;
   constructor(public text: string) {
     this.document = new PythonDocument(text);
-    void this.document.facts;
+    void this.document.parsedFacts;
   }
 
   /** Replaces `length` characters at line:character with `inserted`; the document's facts must be a fresh extraction's. */
@@ -44,7 +44,7 @@ class Edited {
     this.document.update([{ range: lines.range(start, start + length), text: inserted }]);
     this.text = this.text.slice(0, start) + inserted + this.text.slice(start + length);
     assert.equal(this.document.text, this.text);
-    assert.deepEqual(this.document.facts, extractFactsSync(this.text), `facts after typing ${JSON.stringify(inserted)} at ${line}:${character}`);
+    assert.deepEqual(this.document.parsedFacts, extractFactsSync(this.text), `facts after typing ${JSON.stringify(inserted)} at ${line}:${character}`);
     return this;
   }
 
@@ -89,7 +89,7 @@ class EditedTrees {
 describe('an open document reparses an edit in a window of its own', () => {
   it('when `x` typed at column 0 inside a class ends the class there, and when it is removed', () => {
     const edited = new Edited(SOURCE).edit(6, 0, 0, 'x').windows(1);
-    const facts = edited.document.facts;
+    const facts = edited.document.parsedFacts;
     assert.deepEqual(
       facts.scopes.map((scope) => scope.qualname),
       ['<module>', 'Service', 'Service.start', 'fork', 'helper'],
@@ -97,7 +97,7 @@ describe('an open document reparses an edit in a window of its own', () => {
     );
     edited.edit(6, 0, 1, '').windows(0); // the text is the base tree's again: its window goes
     assert.deepEqual(
-      edited.document.facts.scopes.map((scope) => scope.qualname),
+      edited.document.parsedFacts.scopes.map((scope) => scope.qualname),
       ['<module>', 'Service', 'Service.start', 'Service.fork', 'helper'],
     );
   });
@@ -127,7 +127,7 @@ describe('an open document reparses an edit in a window of its own', () => {
     // `    POOL = helper()` after helper's body is part of helper: a window of POOL alone would not know.
     const edited = new Edited(SOURCE).edit(14, 0, 0, '    ').windows(0);
     assert.deepEqual(
-      edited.document.facts.scopes[0].events.map((event) => event.k),
+      edited.document.parsedFacts.scopes[0].events.map((event) => event.k),
       ['import', 'import', 'def', 'def'],
       'POOL is an assignment of helper now',
     );
@@ -137,7 +137,7 @@ describe('an open document reparses an edit in a window of its own', () => {
     const text = ['class A:', '    def f(self):', '        pass', '', 'X = 1', '    # about K', 'class K:', '    pass', ''].join('\n');
     // Without X, the comment ends class A's body: A's range reaches it in a whole parse.
     const edited = new Edited(text).edit(4, 0, 'X = 1\n'.length, '').windows(0);
-    assert.equal(edited.document.facts.scopes[0].events[0].range.end.line, 4);
+    assert.equal(edited.document.parsedFacts.scopes[0].events[0].range.end.line, 4);
   });
 
   it('reparses whole when the window would end in a backslash continuation', () => {
@@ -222,7 +222,7 @@ describe('an open document reparses an edit in a window of its own', () => {
   it('finds a suppression comment in a window', () => {
     const edited = new Edited(SOURCE).edit(14, 0, 0, '# forkguard: ignore[FG001]\n').windows(1);
     assert.deepEqual(
-      edited.document.facts.suppressions.map((suppression) => [suppression.line, suppression.codes]),
+      edited.document.parsedFacts.suppressions.map((suppression) => [suppression.line, suppression.codes]),
       [[14, ['FG001']]],
     );
   });
@@ -242,7 +242,7 @@ describe('an open document edited line by line (seeded)', () => {
       for (let step = 0; step < 250; step++) {
         const lines = new LineIndex(edited.text);
         // After a syntax error, most edits undo one: the text is valid Python most of the time.
-        const hasError = edited.document.facts.syntaxErrors.length > 0;
+        const hasError = edited.document.parsedFacts.syntaxErrors.length > 0;
         if (undo.length > 0 && random() < (hasError ? 0.8 : 0.3)) {
           const last = undo.pop()!;
           edited.edit(last.line, 0, last.inserted.length, last.removedText);

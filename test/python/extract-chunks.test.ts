@@ -43,7 +43,7 @@ async function assertEditsKeepFacts(source: string, seed: number, edits: number,
   const next = seededRandom(seed);
   const document = new PythonDocument(source);
   let text = source;
-  assert.deepEqual(document.facts, await extractFactsFromText(text));
+  assert.deepEqual(document.parsedFacts, await extractFactsFromText(text));
   for (let i = 0; i < edits; i++) {
     const edit = randomEdit(text, next, snippets);
     // An LSP position cannot point between the `\r` and `\n` of a line break: move past it.
@@ -56,7 +56,7 @@ async function assertEditsKeepFacts(source: string, seed: number, edits: number,
     assert.equal(document.text, text);
     const fresh = await extractFactsFromText(text);
     // JSON first: deepEqual of every step costs seconds; it runs on a mismatch, to show the difference.
-    if (JSON.stringify(document.facts) !== JSON.stringify(fresh)) assert.deepEqual(document.facts, fresh, `seed ${seed}, edit ${i}: ${JSON.stringify(edit)}`);
+    if (JSON.stringify(document.parsedFacts) !== JSON.stringify(fresh)) assert.deepEqual(document.parsedFacts, fresh, `seed ${seed}, edit ${i}: ${JSON.stringify(edit)}`);
   }
   document.dispose();
 }
@@ -95,10 +95,10 @@ describe('incremental facts of an open document', () => {
       '',
     ].join('\n');
     const document = new PythonDocument(source);
-    const before = document.facts;
+    const before = document.parsedFacts;
     // A new top-level call before the class: module events, scope indices and lines all move.
     document.update([{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: 'start(pool)\n' }]);
-    const after = document.facts;
+    const after = document.parsedFacts;
     assert.deepEqual(summary(after.scopes[0].events), ['import os', 'call make_pool -> pool @-1', 'call start @-1', 'def 1', 'def 4']);
     assert.deepEqual(
       after.scopes.map((scope) => `${scope.qualname}^${scope.parent}@${scope.range.start.line}`),

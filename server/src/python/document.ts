@@ -11,6 +11,7 @@
  */
 import { Edit, type Parser, type Point, type Tree } from 'web-tree-sitter';
 import type { Range } from '../model';
+import { ContainedFacts } from './contained-facts';
 import { DocumentTrees, type WindowPlan } from './document-trees';
 import { emptyFacts } from './extract';
 import { ChunkedFactsExtractor } from './extract-chunks';
@@ -76,6 +77,7 @@ export interface PythonDocumentOptions {
 export class PythonDocument {
   private currentText: string;
   private trees: DocumentTrees | null;
+  private cachedParsedFacts: PyFacts | undefined;
   private cachedFacts: PyFacts | undefined;
   /** Line starts of currentText: made for its extraction, used again by the next edit. */
   private lines: LineIndex | undefined;
@@ -84,6 +86,8 @@ export class PythonDocument {
   private lineEdit: LineEdit | 'unknown' | undefined;
   /** Re-extracts only the top-level statements an edit changed. */
   private readonly extractor = new ChunkedFactsExtractor();
+  /** What readers see while the text has a syntax error that ruins more than the changed text. */
+  private readonly contained = new ContainedFacts();
   private readonly maxBytes: number;
   /** UTF-8 size of the text when it is over the limit (and so not parsed), else undefined. */
   private oversizeBytes: number | undefined;
@@ -112,9 +116,18 @@ export class PythonDocument {
     return this.lines;
   }
 
-  /** Facts of the current text, extracted on first use after a change (several edits, one extraction). */
+  /** Facts of the current text as it parses, syntax errors and all: extracted on first use after a change (several edits, one extraction). */
+  get parsedFacts(): PyFacts {
+    this.cachedParsedFacts ??= this.trees ? this.extractor.extract(this.trees, this.currentText, this.currentLines(), this.currentLogicalLines()) : emptyFacts(this.currentText);
+    return this.cachedParsedFacts;
+  }
+
+  /**
+   * The facts readers see: `parsedFacts`, except while a syntax error ruins more than the text
+   * changed since the last error-free text: then that text's facts, moved through the changes (contained-facts.ts).
+   */
   get facts(): PyFacts {
-    this.cachedFacts ??= this.trees ? this.extractor.extract(this.trees, this.currentText, this.currentLines(), this.currentLogicalLines()) : emptyFacts(this.currentText);
+    this.cachedFacts ??= this.contained.choose(this.parsedFacts);
     return this.cachedFacts;
   }
 
@@ -152,6 +165,7 @@ export class PythonDocument {
     /** Where the change is reparsed alone, when it is one change that can be (see document-trees.ts). */
     let window: WindowPlan | undefined;
     for (const change of changes) {
+      this.contained.noteChange(change);
       this.mayHaveCarriageReturn ||= change.text.includes('\r');
       if (!change.range) {
         text = change.text;
@@ -187,6 +201,7 @@ export class PythonDocument {
     this.oversizeBytes = this.measureOversize(text);
     this.currentText = text;
     this.lines = undefined;
+    this.cachedParsedFacts = undefined;
     this.cachedFacts = undefined;
     if (this.oversizeBytes !== undefined || !trees || !incremental) {
       trees?.dispose();
@@ -200,6 +215,7 @@ export class PythonDocument {
   dispose(): void {
     this.trees?.dispose();
     this.trees = null;
+    this.cachedParsedFacts = undefined;
     this.cachedFacts = undefined;
     this.extractor.clear();
   }

@@ -21,10 +21,10 @@
  * suppressions, where imports go) are cheap and computed each time.
  */
 import type { Node, Tree } from 'web-tree-sitter';
-import type { Range } from '../model';
 import type { DocumentTrees, Stretch } from './document-trees';
 import { assembleFacts, emptyModuleScope, extractClassMembers, extractFacts, extractFileFields, extractFileFieldsOfStretches, extractPart, type FactsPart } from './extract';
-import type { PyBlock, PyCallEvent, PyClass, PyDotted, PyEvent, PyFacts, PyKeywordArg, PyScope, PyStatementSpan, PyValue } from './facts';
+import type { PyClass, PyFacts, PyScope } from './facts';
+import { lineShift, relocateClass, relocateScope, type Shift } from './relocate-facts';
 import { LineIndex, LogicalLines } from './source-text';
 
 /**
@@ -292,16 +292,6 @@ function chunksOf(statements: Node[], tree: Tree, prefix: string, indent: number
 
 // ---- relocation ---------------------------------------------------------------------------
 
-/** How lines and indices move from one placement to another. */
-interface Shift {
-  lines: number;
-  /** Scope index in the old placement -> in the new. */
-  scope: (index: number) => number;
-  /** Added to event and block indices of the shared scope (0 for the part's own scopes). */
-  events: number;
-  blocks: number;
-}
-
 /**
  * The part moved from one placement to another: the part itself when nothing moves, else a copy.
  * Facts are shared with readers and read-only, so a part is never changed in place: every object
@@ -313,102 +303,10 @@ function relocate(part: FactsPart, sharedSlot: number, from: Placement, to: Plac
     return part;
   }
   const scope = (index: number): number => (index === from.shared ? to.shared : index >= from.firstOwn ? index - from.firstOwn + to.firstOwn : index);
-  const shared: Shift = { lines: to.line - from.line, scope, events: to.eventsBefore - from.eventsBefore, blocks: to.blocksBefore - from.blocksBefore };
+  const shared: Shift = { ...lineShift(to.line - from.line), scope, events: to.eventsBefore - from.eventsBefore, blocks: to.blocksBefore - from.blocksBefore };
   const own: Shift = { ...shared, events: 0, blocks: 0 };
   return {
     scopes: part.scopes.map((pyScope, slot) => relocateScope(pyScope, slot === sharedSlot ? shared : own)),
     classes: part.classes.map((pyClass) => relocateClass(pyClass, own)),
   };
-}
-
-function relocateRange(range: Range, shift: Shift): Range {
-  if (shift.lines === 0) return range; // ranges are read-only: sharing one is safe
-  return {
-    start: { line: range.start.line + shift.lines, character: range.start.character },
-    end: { line: range.end.line + shift.lines, character: range.end.character },
-  };
-}
-
-function relocateScope(scope: PyScope, shift: Shift): PyScope {
-  return {
-    ...scope,
-    parent: shift.scope(scope.parent),
-    range: relocateRange(scope.range, shift),
-    nameRange: relocateRange(scope.nameRange, shift),
-    blocks: scope.blocks.map((block) => relocateBlock(block, shift)),
-    events: scope.events.map((event) => relocateEvent(event, shift)),
-  };
-}
-
-function relocateClass(pyClass: PyClass, shift: Shift): PyClass {
-  const methods: Record<string, number> = {};
-  for (const [name, index] of Object.entries(pyClass.methods)) methods[name] = shift.scope(index);
-  return {
-    ...pyClass,
-    scope: shift.scope(pyClass.scope),
-    methods,
-    range: relocateRange(pyClass.range, shift),
-    nameRange: relocateRange(pyClass.nameRange, shift),
-  };
-}
-
-function relocateBlockIndex(index: number, shift: Shift): number {
-  return index >= 0 ? index + shift.blocks : index;
-}
-
-function relocateBlock(block: PyBlock, shift: Shift): PyBlock {
-  const copy: PyBlock = { ...block, parent: relocateBlockIndex(block.parent, shift), range: relocateRange(block.range, shift) };
-  if (block.chain !== undefined) copy.chain = relocateBlockIndex(block.chain, shift);
-  return copy;
-}
-
-/** `#k.rest` -> `#(k + shift).rest`. */
-function relocateDotted(dotted: PyDotted, shift: Shift): PyDotted {
-  if (shift.events === 0 || dotted.charCodeAt(0) !== 35) return dotted;
-  const match = /^#(\d+)/.exec(dotted);
-  return match ? '#' + (Number(match[1]) + shift.events) + dotted.slice(match[0].length) : dotted;
-}
-
-function relocateStatement(stmt: PyStatementSpan, shift: Shift): PyStatementSpan {
-  return shift.lines === 0 ? stmt : { startLine: stmt.startLine + shift.lines, endLine: stmt.endLine + shift.lines, indent: stmt.indent };
-}
-
-function relocateValue(value: PyValue, shift: Shift): PyValue {
-  const copy: PyValue = { ...value, range: relocateRange(value.range, shift) };
-  if (value.dotted !== undefined) copy.dotted = relocateDotted(value.dotted, shift);
-  if (value.call !== undefined) copy.call = value.call + shift.events;
-  if (value.entries) copy.entries = value.entries.map((entry) => ({ key: entry.key, value: relocateValue(entry.value, shift), range: relocateRange(entry.range, shift) }));
-  if (value.elements) copy.elements = value.elements.map((element) => relocateValue(element, shift));
-  return copy;
-}
-
-function relocateKeyword(kwarg: PyKeywordArg, shift: Shift): PyKeywordArg {
-  return { name: kwarg.name, value: relocateValue(kwarg.value, shift), range: relocateRange(kwarg.range, shift) };
-}
-
-function relocateEvent(event: PyEvent, shift: Shift): PyEvent {
-  const base = { block: relocateBlockIndex(event.block, shift), range: relocateRange(event.range, shift), stmt: relocateStatement(event.stmt, shift) };
-  switch (event.k) {
-    case 'call': {
-      const copy: PyCallEvent = {
-        ...event,
-        ...base,
-        callee: relocateDotted(event.callee, shift),
-        calleeRange: relocateRange(event.calleeRange, shift),
-        argsRange: relocateRange(event.argsRange, shift),
-        args: event.args.map((arg) => relocateValue(arg, shift)),
-        kwargs: event.kwargs.map((kwarg) => relocateKeyword(kwarg, shift)),
-      };
-      if (event.targets) copy.targets = event.targets.map((target) => relocateDotted(target, shift));
-      return copy;
-    }
-    case 'assign':
-      return { ...event, ...base, targets: event.targets.map((target) => relocateDotted(target, shift)), value: relocateValue(event.value, shift) };
-    case 'import':
-      return { ...event, ...base, bindings: event.bindings.map((binding) => ({ ...binding, range: relocateRange(binding.range, shift) })) };
-    case 'return':
-      return event.value ? { ...event, ...base, value: relocateValue(event.value, shift) } : { ...event, ...base };
-    case 'def':
-      return { ...event, ...base, scope: shift.scope(event.scope) };
-  }
 }
