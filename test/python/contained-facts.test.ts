@@ -57,6 +57,8 @@ test('an error that ruins the rest of the file: readers keep the last error-free
   const facts = document.facts;
   assert.deepEqual(qualnames(facts), qualnames(clean));
   assert.deepEqual(facts.syntaxErrors, ruined.syntaxErrors);
+  assert.equal(facts.scopes[2], clean.scopes[2], 'a method above the edit is the same object');
+  assert.equal(facts.scopes.at(-1), clean.scopes.at(-1), 'so is one below, when no line came or went');
   // The same positions as a harmless character typed at the same place: a space, `if  not`.
   assert.deepEqual({ ...facts, syntaxErrors: [] }, await extractFactsFromText(inserted(at(15, 10), ' ')));
   document.update([insert(at(16, 0), '#')]);

@@ -87,19 +87,15 @@ class EditedTrees {
 }
 
 describe('an open document reparses an edit in a window of its own', () => {
-  it('when `x` typed at column 0 inside a class ends the class there, and when it is removed', () => {
-    const edited = new Edited(SOURCE).edit(6, 0, 0, 'x').windows(1);
+  it('reparses whole when `x` typed at column 0 inside a class indents the methods after it past the top level', () => {
+    // Python: "unexpected indent". tree-sitter reads the class as ended and the methods after it as
+    // indented top-level functions, with no ERROR node; alone, a window may read them otherwise.
+    const edited = new Edited(SOURCE).edit(6, 0, 0, 'x').windows(0);
     const facts = edited.document.parsedFacts;
-    assert.deepEqual(
-      facts.scopes.map((scope) => scope.qualname),
-      ['<module>', 'Service', 'Service.start', 'fork', 'helper'],
-      'the method after the `x` is read as a module-level function, as a fresh parse reads it',
-    );
-    edited.edit(6, 0, 1, '').windows(0); // the text is the base tree's again: its window goes
-    assert.deepEqual(
-      edited.document.parsedFacts.scopes.map((scope) => scope.qualname),
-      ['<module>', 'Service', 'Service.start', 'Service.fork', 'helper'],
-    );
+    assert.deepEqual(facts.scopes.map((scope) => scope.qualname), ['<module>', 'Service', 'Service.start', 'fork', 'helper']);
+    assert.deepEqual(facts.syntaxErrors, [{ start: { line: 7, character: 4 }, end: { line: 8, character: 17 } }], 'the indented method');
+    edited.edit(6, 0, 1, '').windows(0);
+    assert.deepEqual(edited.document.parsedFacts.scopes.map((scope) => scope.qualname), ['<module>', 'Service', 'Service.start', 'Service.fork', 'helper']);
   });
 
   it('keeps one window per stretch of statements edited, and moves those after an edit', () => {
@@ -120,7 +116,7 @@ describe('an open document reparses an edit in a window of its own', () => {
 
   it('leaves an edit inside a line to the whole reparse when there is no window yet', () => {
     const edited = new Edited(SOURCE).edit(14, 7, 0, 'x').windows(0); // POOL = xhelper()
-    edited.edit(6, 0, 0, 'x').windows(1).edit(14, 7, 1, '').windows(2); // with a window, in one of its own
+    edited.edit(0, 0, 0, '# a comment\n').windows(1).edit(15, 7, 1, '').windows(2); // with a window, in one of its own
   });
 
   it('reparses whole when an indent joins the edited line to the statement before it', () => {
@@ -195,11 +191,11 @@ describe('an open document reparses an edit in a window of its own', () => {
   });
 
   it('never reparses a window of a text with a carriage return', () => {
-    new Edited(SOURCE.replaceAll('\n', '\r\n')).edit(6, 0, 0, 'x').windows(0);
+    new Edited(SOURCE.replaceAll('\n', '\r\n')).edit(10, 0, 0, 'x').windows(0);
   });
 
   it('drops a window whose text is the base text again, after a window before it changed the line count', () => {
-    const edited = new Edited(SOURCE).edit(6, 0, 0, 'x\n').edit(15, 0, 0, 'y').windows(2);
+    const edited = new Edited(SOURCE).edit(0, 0, 0, '# c\n').edit(15, 0, 0, 'y').windows(2);
     edited.edit(15, 0, 1, '').windows(1);
   });
 

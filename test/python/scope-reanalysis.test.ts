@@ -452,13 +452,15 @@ describe('a method renamed in an open document', () => {
 });
 
 describe('a method nested in a method that an edit moves out of its class', () => {
-  // Outer.build becomes a module-level function when `x` ends Outer before it: the qualified name
-  // of the method nested in it changes (Outer.build.Inner.make -> build.Inner.make), nothing else
-  // another file calling `worker.make()` (resolved by the method's name, the only `make`) reads.
+  // Outer.build becomes a module-level function when an edit dedents it: the qualified name of the
+  // method nested in it changes (Outer.build.Inner.make -> build.Inner.make), nothing else another
+  // file calling `worker.make()` (resolved by the method's name, the only `make`) reads.
   const service = ['class Outer:', '    def first(self):', '        pass', '', '    def build(self):', '        class Inner:', '            def make(self):', '                return 1', '        return Inner()', ''].join('\n');
   const entryText = 'import os\n\ndef get(worker):\n    return worker.make()\n\nPOOL = get(None)\nos.fork()\n';
-  const split = { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, text: 'x' };
-  const unsplit = { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 1 } }, text: '' };
+  const build = service.split('\n').slice(4, 9);
+  const dedented = build.map((line) => line.slice(4));
+  const split = { range: { start: { line: 4, character: 0 }, end: { line: 8, character: build[4].length } }, text: dedented.join('\n') };
+  const unsplit = { range: { start: { line: 4, character: 0 }, end: { line: 8, character: dedented[4].length } }, text: build.join('\n') };
 
   async function setUp(name: string, config?: string) {
     const { workspace, file, entry } = await openServiceProject(name, service, entryText, config);

@@ -32,7 +32,7 @@ const MAX_CHANGED_STRETCHES = 64;
 export class ContainedFacts {
   /** Facts of the last error-free text, moved through the changes in `pending`. */
   private lastGood: PyFacts | undefined;
-  private pending: Shift[] = [];
+  private pending: Move[] = [];
   /** Where the text changed since the last error-free text, in positions of the current text. */
   private changed: Range[] = [];
 
@@ -46,8 +46,9 @@ export class ContainedFacts {
     }
     const { start, end } = change.range;
     const range = before(end, start) ? { start: end, end: start } : change.range;
-    const shift = changeShift({ range, text: change.text });
-    this.pending.push(shift);
+    const move = moveOf({ range, text: change.text });
+    const { shift } = move;
+    this.pending.push(move);
     this.changed = this.changed.map((stretch) => relocateRange(stretch, shift));
     this.changed.push({ start: range.start, end: shift.position(range.end) });
     if (this.changed.length > MAX_CHANGED_STRETCHES) this.changed = [covering(this.changed)];
@@ -61,7 +62,7 @@ export class ContainedFacts {
       return current;
     }
     if (this.lastGood === undefined) return current;
-    for (const shift of this.pending) this.lastGood = relocateFacts(this.lastGood, shift);
+    for (const move of this.pending) this.lastGood = relocateFacts(this.lastGood, move);
     this.pending = [];
     if (!lostOutside(this.lastGood, current, this.changed)) return current;
     const { eol, lineCount, syntaxErrors, suppressions } = current;
@@ -99,12 +100,31 @@ export function changeShift(change: RangedChange): Shift {
   };
 }
 
-function relocateFacts(facts: PyFacts, shift: Shift): PyFacts {
+/** A change, as what it does to facts: the Shift, and which ranges it moves at all. */
+interface Move {
+  shift: Shift;
+  moves(range: Range): boolean;
+}
+
+function moveOf(change: RangedChange): Move {
+  const shift = changeShift(change);
+  const { start, end } = change.range;
+  const lines = shift.line(end.line) - end.line;
+  // Positions before the change stay; after its last line, they stay unless lines come or go.
+  return { shift, moves: (range) => !before(range.end, start) && (lines !== 0 || range.start.line <= end.line) };
+}
+
+/**
+ * The facts moved through one change. A scope or class nothing of which moves stays the same
+ * object, so the program analyses again only the scopes the change moved.
+ */
+function relocateFacts(facts: PyFacts, move: Move): PyFacts {
+  const { shift, moves } = move;
   if (shift.still) return facts;
   return {
     ...facts,
-    scopes: facts.scopes.map((scope) => relocateScope(scope, shift)),
-    classes: facts.classes.map((pyClass) => relocateClass(pyClass, shift)),
+    scopes: facts.scopes.map((scope) => (moves(scope.range) ? relocateScope(scope, shift) : scope)),
+    classes: facts.classes.map((pyClass) => (moves(pyClass.range) ? relocateClass(pyClass, shift) : pyClass)),
     importInsertLine: shift.line(facts.importInsertLine),
   };
 }

@@ -17,7 +17,9 @@
  * text: the windows, and the base tree (parsed whole) for the rest. A window is kept only when
  * that reading surely holds:
  * - the base tree and the window's tree have no ERROR or MISSING node (error recovery looks past
- *   statements: an unclosed bracket or string in a window is an error in it, and falls back);
+ *   statements: an unclosed bracket or string in a window is an error in it, and falls back), and
+ *   the window's tree no top-level statement indented past column 0 (an "unexpected indent"
+ *   tree-sitter reads without error, differently alone than in its file);
  * - the window starts at a statement at column 0 (after blank lines and comments at column 0
  *   only: an indented comment after a block belongs to it) and ends before one (or at the end),
  *   and its last line does not end with a backslash;
@@ -35,6 +37,7 @@
  * was parsed from: extraction reads the text by offsets, never by `node.text`.
  */
 import { Edit, type Node, type Parser, type Point, type Range as TreeRange, type Tree } from 'web-tree-sitter';
+import { isUnexpectedIndent } from './extract';
 import { LineIndex } from './source-text';
 
 /** A stretch of the text [from, to) and the tree its top-level statements are read from. */
@@ -87,6 +90,8 @@ export class DocumentTrees {
   private working: Tree | undefined;
   /** Its top-level nodes, asked for once between two edits (each is a call into WASM). */
   private workingChildren: Node[] | undefined;
+  /** The base tree has no syntax error (an ERROR or MISSING node, an unexpected indent): windows may be made over it. */
+  private baseReadsAlone: boolean;
 
   private constructor(
     private readonly parser: Parser,
@@ -95,6 +100,7 @@ export class DocumentTrees {
     private baseText: string,
   ) {
     this.text = baseText;
+    this.baseReadsAlone = readsAsAlone(base, baseText);
   }
 
   /** The trees of `text` parsed whole; null when the parser gives no tree. */
@@ -122,7 +128,7 @@ export class DocumentTrees {
    */
   windowFor(start: number, oldEnd: number, inserted: string): WindowPlan | undefined {
     const text = this.text;
-    if (this.base.rootNode.hasError) return undefined;
+    if (!this.baseReadsAlone) return undefined;
     if (this.windows.length === 0 && !mayMoveIndentation(text, start, oldEnd, inserted)) return undefined;
     const delta = inserted.length - (oldEnd - start);
     let regionFrom = 0;
@@ -189,7 +195,7 @@ export class DocumentTrees {
       return false;
     }
     if (!tree) return false;
-    if (tree.rootNode.hasError || tree.rootNode.type !== 'module') {
+    if (tree.rootNode.type !== 'module' || !readsAsAlone(tree, text)) {
       tree.delete();
       return false;
     }
@@ -224,6 +230,7 @@ export class DocumentTrees {
     this.base.delete();
     this.base = tree;
     this.baseText = text;
+    this.baseReadsAlone = readsAsAlone(tree, text);
     this.baseLines = undefined;
     this.setText(text, undefined);
     return true;
@@ -339,6 +346,11 @@ function netEdit(window: Window, text: string, lines: LineIndex, baseText: strin
     oldEndPosition: { row: oldEnd.line + rowShift, column: oldEnd.character },
     newEndPosition: pointOf(lines, window.to - suffix),
   });
+}
+
+/** A tree of `text` without syntax errors: no ERROR or MISSING node, no top-level statement indented past column 0. */
+function readsAsAlone(tree: Tree, text: string): boolean {
+  return !tree.rootNode.hasError && !(tree.rootNode.namedChildren as Node[]).some((statement) => isUnexpectedIndent(statement, text));
 }
 
 function pointOf(lines: LineIndex, offset: number): Point {

@@ -1,7 +1,8 @@
 /**
  * An open Python document: its text, its trees (kept only while the editor has it open) and its
  * facts. LSP changes are applied with `tree.edit` and an incremental reparse, of the statements
- * around the edit alone when that is sure to read the same (document-trees.ts).
+ * around the edit alone when that is sure to read the same (document-trees.ts). While a syntax
+ * error ruins more than the text changed, readers see the last error-free facts (contained-facts.ts).
  *
  * Offsets: web-tree-sitter's startIndex/endIndex for a JS string are UTF-16 code-unit offsets,
  * and its points count rows at `\n` only, with UTF-16 columns. LSP lines also break at `\r` and

@@ -214,7 +214,7 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
       version: PY_FACTS_VERSION,
       eol: detectEol(this.text),
       lineCount: this.lines.lineCount,
-      syntaxErrors: this.syntaxErrors(topLevel.errorRoots()),
+      syntaxErrors: this.syntaxErrors(topLevel.errorRoots(), topLevel.statements()),
       suppressions: this.suppressions(topLevel),
       importInsertLine: this.importInsertLine(topLevel.statements()),
     };
@@ -1107,9 +1107,20 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
     return build.scope;
   }
 
-  private syntaxErrors(roots: Node[]): Range[] {
-    if (roots.length === 0) return [];
+  /**
+   * ERROR and MISSING nodes, and top-level statements indented past column 0: Python's "unexpected
+   * indent", which tree-sitter reads without an error (`x` typed at column 0 between two methods
+   * ends their class there, and the next methods become indented top-level functions).
+   */
+  private syntaxErrors(roots: Node[], statements: Node[]): Range[] {
     const errors: Range[] = [];
+    for (const statement of statements) {
+      if (!isUnexpectedIndent(statement, this.text)) continue;
+      errors.push(this.lines.range(statement.startIndex, statement.endIndex));
+      if (errors.length === MAX_SYNTAX_ERRORS) return errors;
+    }
+    if (roots.length === 0) return errors;
+    const indents = errors.length;
     const pending: Node[] = [...roots].reverse(); // popped from the end: in text order
     while (pending.length > 0 && errors.length < MAX_SYNTAX_ERRORS) {
       const node = pending.pop()!;
@@ -1123,7 +1134,7 @@ class FactsBuilder implements ValueContext, SimpleCallContext {
         if (child && (child.hasError || child.isMissing)) pending.push(child);
       }
     }
-    return errors;
+    return indents === 0 ? errors : errors.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);
   }
 
   private suppressions(topLevel: TopLevelView): PySuppression[] {
@@ -1357,6 +1368,19 @@ function treeTopLevel(tree: Tree): TopLevelView {
     nodeAt: (index) => root.descendantForIndex(index),
     errorRoots: () => (root.hasError ? [root] : []),
   };
+}
+
+/**
+ * Whether a top-level statement is indented past column 0, first on its line: Python's "unexpected
+ * indent", a syntax error tree-sitter reads without an ERROR node. Comments may be indented anywhere.
+ */
+export function isUnexpectedIndent(statement: Node, text: string): boolean {
+  // startPosition and startIndex are fields of a node; everything else is a call into WASM.
+  const { column } = statement.startPosition;
+  if (column === 0) return false;
+  const start = statement.startIndex;
+  // Only indentation before it on its line (not a statement after `;`).
+  return /^[ \t\f]*$/.test(text.slice(start - column, start)) && statement.type !== 'comment' && !statement.isError;
 }
 
 let sharedParser: ReturnType<typeof newPythonParser> | undefined;

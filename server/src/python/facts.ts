@@ -14,15 +14,16 @@ import type { Range, SuppressionComment } from '../model';
 /**
  * 3: arguments named like an Object.prototype member (`constructor`, `toString`) are names, no longer `other`.
  * 4: a statement continued across a line break tree-sitter reads as a blank (`x =` then `f()`) binds as the tree says.
+ * 5: a top-level statement indented past column 0 (Python's "unexpected indent", which tree-sitter accepts) is a syntax error.
  */
-export const PY_FACTS_VERSION = 4;
+export const PY_FACTS_VERSION = 5;
 
 export interface PyFacts {
   version: number;
   /** Line ending used by the file (the first one found), so fixes insert the same. */
   eol: '\n' | '\r\n' | '\r';
   lineCount: number;
-  /** Ranges of ERROR / MISSING nodes, at most 20; empty when the file parses cleanly. */
+  /** Ranges of ERROR / MISSING nodes and of top-level statements indented past column 0, at most 20; empty when the file parses cleanly. */
   syntaxErrors: Range[];
   /**
    * scopes[0] is the module scope (`<module>`). Function, method, lambda-free class bodies follow
