@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     const next = seededRandom(seed);
     let text = fs.readFileSync(file, 'utf8');
     let document = new PythonDocument(text);
-    void document.facts;
+    void document.parsedFacts;
     const undo: { at: number; removed: string; inserted: string }[] = [];
     /** The text has a syntax error: with --lines, most next edits undo one. */
     let hasError = false;
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       const tree = parser.parse(text)!;
       hasError = tree.rootNode.hasError;
       const fresh = JSON.stringify(extractFacts(tree, text));
-      if (JSON.stringify(document.facts) === fresh) {
+      if (JSON.stringify(document.parsedFacts) === fresh) {
         tree.delete();
         continue;
       }
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
         console.log(`MISMATCH ${file}, edit ${step}: ${JSON.stringify(edit)} at line ${positionOf(text, edit.at).line + 1}`);
       }
       document = new PythonDocument(text);
-      void document.facts;
+      void document.parsedFacts;
     }
   }
   console.log(`seed ${seed}: ${edits} edits over ${files.length} files (${windowed} with windows), ${mismatches} mismatches, ${divergences} incremental trees unlike a fresh parse`);
