@@ -9,7 +9,9 @@
  * for an edit inside a statement: one keystroke in five of the benchmark's.
  *
  * So such an edit is reparsed in a window: the top-level statements around it, parsed alone
- * (tree-sitter's included ranges: the window's nodes keep their positions in the whole text). An
+ * (tree-sitter's included ranges: the window's nodes keep their positions in the whole text),
+ * when it leaves valid Python (at column 0 inside a class, it does not: the methods after it are
+ * indented past the top level, and the text is parsed whole). An
  * edit inside a line's code goes to a window too once there is one, else to tree-sitter's own
  * incremental reparse, cheap for it.
  * Valid Python splits exactly between top-level statements that start at column 0: each reads the
