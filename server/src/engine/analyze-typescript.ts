@@ -16,7 +16,7 @@ const NOTHING: LanguageFindings = { changed: new Set(), findingsOf: () => [] };
 
 export async function runTypeScriptRules(workspace: Workspace, options: RuleRunOptions): Promise<LanguageFindings> {
   const program = workspace.tsProgram;
-  if (program.files().length === 0) return NOTHING;
+  if (program.fileCount() === 0) return NOTHING;
   const config = workspace.config;
   const context: TypeScriptRuleContext = { program, config, texts: (file: string) => workspace.text(file) };
   return runIncrementalRules<TypeScriptRuleContext, ForkGuardConfig>(

@@ -67,6 +67,7 @@ export class TsFileIndex {
     return [...this.tsProgram.files(), ...this.deferred.files()];
   }
 
+  /** How many files `files()` lists, without listing them. */
   fileCount(): number {
     return this.tsProgram.fileCount() + this.deferred.count();
   }
