@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -174,6 +174,29 @@ describe('Workspace', () => {
     const warm = await Workspace.create({ roots: [root], cacheDir, threads: 0 });
     await warm.scan();
     assert.deepEqual(new Map((await analyze(warm)).findings), coldFindings);
+  });
+
+  it('ends an analysis once the facts cache its scan began writing is on disk', async () => {
+    const root = workspaceDir({ 'svc.py': POOL_THEN_FORK });
+    const cacheDir = mkdtempSync(join(tmpdir(), 'fg-cache-'));
+    dirs.push(cacheDir);
+    const ws = await Workspace.create({ roots: [root], cacheDir, threads: 0 });
+    await ws.scan(); // the write runs beside what follows
+    const written = ws.cacheWritten();
+    let release: (() => void) | undefined;
+    ws.cacheWritten = () => new Promise<void>((resolve) => (release = () => written.then(resolve)));
+    let done = false;
+    const analysis = analyze(ws).then(() => (done = true));
+    for (let waited = 0; waited < 10_000 && !release && !done; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(done, false, 'the analysis waits for the write');
+    assert.ok(release, 'the analysis asked for the write');
+    release();
+    await analysis;
+    assert.deepEqual(
+      readdirSync(cacheDir).filter((name) => name.startsWith('python-facts-')).map((name) => name.replace(/v\d+.*/, '')),
+      ['python-facts-'],
+      readdirSync(cacheDir).join(),
+    );
   });
 });
 

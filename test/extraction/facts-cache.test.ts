@@ -71,6 +71,36 @@ describe('PackedFactsCache', () => {
     assert.deepEqual(reader.get('b'), [3]);
   });
 
+  it('runs a flush called while another writes after it: the pack holds what was put last', async () => {
+    const dir = tempDir();
+    const cache = new PackedFactsCache(TOY_PACK, dir);
+    cache.put('a', [1]);
+    const firstWrite = cache.flush();
+    cache.put('b', [2]); // while the first write is under way
+    const secondWrite = cache.flush();
+    await Promise.all([firstWrite, secondWrite]);
+    assert.deepEqual(packLines(cache.packFile!), [TOY_PACK.header, 'a [1]', 'b [2]']);
+    const reader = new PackedFactsCache(TOY_PACK, dir);
+    assert.deepEqual(reader.get('b'), [2]);
+  });
+
+  it('writes a pack of many megabytes whole, in chunks, with entries read back as bytes', async () => {
+    const dir = tempDir();
+    const big = Array.from({ length: 3000 }, (_, i) => i); // about 14 KB encoded
+    const first = new PackedFactsCache(TOY_PACK, dir);
+    for (let i = 0; i < 1000; i++) first.put(`h${i}`, [i, ...big]);
+    await first.flush();
+    const second = new PackedFactsCache(TOY_PACK, dir);
+    second.put('new', [0]); // dirty, so the next flush writes back 1,000 entries never decoded
+    await second.flush();
+    const lines = packLines(second.packFile!);
+    assert.equal(lines.length, 1 + 1 + 1000);
+    assert.equal(lines[1], 'new [0]');
+    assert.equal(lines[1000], `h998 ${JSON.stringify([998, ...big])}`);
+    const reader = new PackedFactsCache(TOY_PACK, dir);
+    assert.deepEqual(reader.get('h999'), [999, ...big]);
+  });
+
   it('removes its own old packs on flush and leaves other languages alone', async () => {
     const dir = tempDir();
     for (const name of ['toy-facts-v1.json.gz', 'python-facts-v3-packed1-grammar0.25.json.gz', 'ts-facts-v2-typescript6.0.2.json.gz']) {

@@ -162,6 +162,7 @@ describe('Workspace with TS/JS files', () => {
     dirs.push(cacheDir);
     const first = await Workspace.create({ roots: [root], cacheDir, threads: 0 });
     await first.scan();
+    await first.cacheWritten();
     assert.ok(readdirSync(cacheDir).some((name) => /^ts-facts-v\d+-typescript[\d.]+\.json\.gz$/.test(name)), readdirSync(cacheDir).join());
     const second = await Workspace.create({ roots: [root], cacheDir, threads: 0 });
     await second.scan();

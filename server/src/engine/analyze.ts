@@ -44,6 +44,7 @@ export async function analyze(workspace: Workspace, options: { token?: Cancellat
   const started = performance.now();
   const stored = await workspace.storedFindings();
   if (stored) {
+    await workspace.cacheWritten();
     return { findings: stored, notices: workspace.notices(), stats: { files: stored.size, ms: Math.round(performance.now() - started), fromResultsCache: true } };
   }
   await workspace.decodeDeferredFacts(options.token);
@@ -109,6 +110,7 @@ export async function analyze(workspace: Workspace, options: { token?: Cancellat
   }
   previousAnalyses.set(workspace, { findings: byFile, fileCount, settings });
   await workspace.storeFindings(byFile);
+  await workspace.cacheWritten();
 
   return {
     findings: byFile,

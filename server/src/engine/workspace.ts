@@ -88,6 +88,8 @@ export class Workspace {
   /** Whether `storedFindings` was asked already: only a workspace's first analysis may reuse stored findings. */
   private storedFindingsAsked = false;
   private lastResultsSave = 0;
+  /** The facts cache write the last scan began (see cacheWritten). */
+  private cacheWrite: Promise<void> = Promise.resolve();
   /** The TS/JS files: their program, facts cache and package.json files. */
   private readonly ts: TsFileIndex;
   private readonly log: (message: string) => void;
@@ -204,14 +206,26 @@ export class Workspace {
       ...options,
       deferCached: (file, hash) => this.deferredPython.defer(file, hash),
     });
-    if (options.token?.isCancellationRequested) return;
+    if (!options.token?.isCancellationRequested) {
+      const tsThreads = tsTexts.length >= 2 * MIN_FILES_PER_WORKER ? (this.options.threads ?? defaultThreads()) : 0;
+      await this.ts.scan(tsTexts, new Set(tsFiles), this.roots, {
+        threads: tsThreads,
+        token: options.token,
+        onProgress: pythonProgress && ((done, total) => pythonProgress(texts.length + done, texts.length + total)),
+      });
+    }
+    // Not awaited: the packs are compressed in libuv's pool, on a core the analysis that follows
+    // leaves idle (a cold scan's worker threads have exited). Cancelled or not, as before.
+    this.cacheWrite = Promise.all([this.cache.flush(), this.ts.flush()]).then(() => {});
+  }
 
-    const tsThreads = tsTexts.length >= 2 * MIN_FILES_PER_WORKER ? (this.options.threads ?? defaultThreads()) : 0;
-    await this.ts.scan(tsTexts, new Set(tsFiles), this.roots, {
-      threads: tsThreads,
-      token: options.token,
-      onProgress: pythonProgress && ((done, total) => pythonProgress(texts.length + done, texts.length + total)),
-    });
+  /**
+   * Resolves once the facts caches the last scan began writing are on disk (a write never fails:
+   * an unwritable cache is logged and disabled). `analyze` awaits it, so that a process may exit,
+   * or a second workspace start warm on the same cache folder, once an analysis is done.
+   */
+  cacheWritten(): Promise<void> {
+    return this.cacheWrite;
   }
 
   /** Absolute paths of the indexed source files (Python and TS/JS), sorted. */

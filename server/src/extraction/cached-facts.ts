@@ -33,7 +33,8 @@ export interface CachedFactsOptions {
 
 /**
  * Hands each file's facts and content hash to `use` (cache hits first, then extracted files); a file whose
- * extraction was cancelled gets none. The cache is flushed at the end, cancelled or not.
+ * extraction was cancelled gets none. Writing the cache is the caller's (`cache.flush()`): it can
+ * then run beside what the caller does next.
  */
 export async function useCachedOrExtractedFacts<Facts>(
   files: ScanFile[],
@@ -57,7 +58,7 @@ export async function useCachedOrExtractedFacts<Facts>(
       options.onProgress?.(++done, files.length);
     } else toExtract.push({ ...file, hash });
   }
-  if (options.token?.isCancellationRequested || toExtract.length === 0) return source.cache.flush();
+  if (options.token?.isCancellationRequested || toExtract.length === 0) return;
 
   const encoded = new Map<string, string>();
   const extracted = await source.extract(toExtract, {
@@ -72,5 +73,4 @@ export async function useCachedOrExtractedFacts<Facts>(
     use(file, facts, hash);
   }
   source.cache.endOfBulkDecode();
-  await source.cache.flush();
 }

@@ -30,6 +30,8 @@ import type { FactsCodec } from './codec';
 
 /** Chunks the pack is unzipped in: small enough never to be one large buffer, large enough to be few. */
 const STREAM_CHUNK_BYTES = 64 * 1024;
+/** Chunks the pack is written in (see packChunks). */
+const WRITE_CHUNK_BYTES = 8 * 1024 * 1024;
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
 
@@ -66,6 +68,8 @@ export class PackedFactsCache<Facts> {
   private preloading: Promise<void> | undefined;
   /** Encoded forms of facts put this session (as a worker sent them), written by the next flush as they are. */
   private readonly encodedPuts = new Map<string, string>();
+  /** The write in progress, if any (see flush). */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly format: FactsPackFormat<Facts>,
@@ -125,20 +129,29 @@ export class PackedFactsCache<Facts> {
     else this.encodedPuts.delete(hash);
   }
 
-  /** Writes the pack if anything changed. Never throws. */
-  async flush(): Promise<void> {
+  /**
+   * Writes the pack if anything changed. Never throws. A flush called while another writes runs
+   * after it, so the pack on disk ends up holding what was put last.
+   */
+  flush(): Promise<void> {
+    this.writing = this.writing.then(() => this.write());
+    return this.writing;
+  }
+
+  private async write(): Promise<void> {
     const file = this.packFile;
     if (!file || !this.dirty || this.broken || !this.entries) return;
     const lines = this.packLines();
     this.encodedPuts.clear(); // in `lines` now: the copies are not needed any more
+    this.dirty = false; // a put from now on is for the next write
     const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
     try {
       await fs.promises.mkdir(this.dir!, { recursive: true });
-      // Compressed in libuv's pool, line by line (never one string of the whole pack): ~1 s for
-      // 1,800 Python files that the server's message loop keeps serving.
-      await pipeline(Readable.from(withNewlines(lines)), createGzip({ level: 1 }), fs.createWriteStream(temp));
+      // Compressed in libuv's pool, in chunks of about a megabyte (never one string of the whole
+      // pack): each chunk costs the main thread one turn of its event loop, which a long analysis
+      // running meanwhile gives only between its slices.
+      await pipeline(Readable.from(packChunks(lines)), createGzip({ level: 1, chunkSize: WRITE_CHUNK_BYTES }), fs.createWriteStream(temp));
       await fs.promises.rename(temp, file);
-      this.dirty = false;
       await this.removeOtherPacks();
     } catch (error) {
       await fs.promises.rm(temp, { force: true }).catch(() => {});
@@ -288,15 +301,32 @@ class PackReader<Facts> {
 /** A line of the pack: its text, or the text before an entry's bytes and those bytes. */
 type PackLine = string | [string, Buffer];
 
-/** The pack's lines joined by newlines, as a stream's chunks. */
-function* withNewlines(lines: readonly PackLine[]): Generator<string | Buffer> {
+/**
+ * The pack's lines joined by newlines, as chunks of about WRITE_CHUNK_BYTES. Each line is let go
+ * once in a chunk, so the lines and the chunks are not both held whole while the pack is written.
+ */
+function* packChunks(lines: (PackLine | undefined)[]): Generator<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  const add = (part: string | Buffer): void => {
+    const buffer = typeof part === 'string' ? Buffer.from(part) : part;
+    parts.push(buffer);
+    size += buffer.length;
+  };
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
+    const line = lines[i]!;
+    lines[i] = undefined;
     const separator = i === 0 ? '' : '\n';
-    if (typeof line === 'string') yield separator + line;
+    if (typeof line === 'string') add(separator + line);
     else {
-      yield separator + line[0];
-      yield line[1];
+      add(separator + line[0]);
+      add(line[1]);
+    }
+    if (size >= WRITE_CHUNK_BYTES) {
+      yield Buffer.concat(parts, size);
+      parts = [];
+      size = 0;
     }
   }
+  if (size > 0) yield Buffer.concat(parts, size);
 }
