@@ -54,6 +54,22 @@ const VERSIONS: Record<string, [string | undefined, string | undefined]> = {
     "import cluster from 'node:cluster';\nimport { Pool } from 'pg';\nfunction open() {\n  return new Pool({ host: 'db', statement_timeout: 5000 });\n}\nfunction boot() {\n  open();\n}\nfunction start() {}\nboot();\nstart();\ncluster.fork();\n",
     "import cluster from 'node:cluster';\nimport { Pool } from 'pg';\nfunction open() {\n  return new Pool({ host: 'db', statement_timeout: 5000 });\n}\nfunction start() {\n  open();\n}\nfunction boot() {}\nboot();\nstart();\ncluster.fork();\n",
   ],
+  // FG001 three files deep with the same relevance before and after: the primary boots through
+  // init() into connect(), whose pool is made only in workers, then in the primary too.
+  'boot.ts': [
+    "import cluster from 'node:cluster';\nimport { init } from './init';\ninit();\ncluster.fork();\n",
+    "import cluster from 'node:cluster';\nimport { init } from './init';\ninit();\ncluster.fork();\n",
+  ],
+  'init.ts': ["import { connect } from './connect';\nexport function init() {\n  connect();\n}\n", "import { connect } from './connect';\nexport function init() {\n  connect();\n}\n"],
+  'connect.ts': [
+    "import cluster from 'node:cluster';\nimport { Pool } from 'pg';\nexport function connect() {\n  if (cluster.isWorker) return new Pool({ host: 'db', statement_timeout: 5000 });\n}\n",
+    "import cluster from 'node:cluster';\nimport { Pool } from 'pg';\nexport function connect() {\n  if (cluster.isPrimary) return new Pool({ host: 'db', statement_timeout: 5000 });\n}\n",
+  ],
+  // FG001 in a file that starts forking: it becomes a root of the walk.
+  'late.ts': [
+    "import { Pool } from 'pg';\nexport const late = new Pool({ host: 'db', statement_timeout: 5000 });\n",
+    "import cluster from 'node:cluster';\nimport { Pool } from 'pg';\nexport const late = new Pool({ host: 'db', statement_timeout: 5000 });\ncluster.fork();\n",
+  ],
   'pools.ts': [
     "import { Pool } from 'pg';\nexport function startPools() {\n  return new Pool({ host: 'db', statement_timeout: 5000 });\n}\n",
     'export function startPools() {\n  return 1;\n}\n',

@@ -76,6 +76,8 @@ class RelevanceState {
   private readonly byFile = new Map<string, FileRelevance>();
   private readonly callers = new Map<string, Map<string, number[]>>();
   private interest: Interest | undefined;
+  /** The last fixpoint, while a new one is computed. */
+  private previous: Interest | undefined;
 
   /** Takes the files' relevances; the last fixpoint when they are those it was computed from. */
   update(files: readonly string[], relevances: readonly FileRelevance[]): Interest | undefined {
@@ -98,12 +100,18 @@ class RelevanceState {
       const present = new Set(files);
       for (const [file, relevance] of this.byFile) if (!present.has(file)) this.remove(file, relevance);
     }
-    if (changed) this.interest = undefined;
+    if (changed) {
+      this.previous = this.interest;
+      this.interest = undefined;
+    }
     return this.interest;
   }
 
-  keep(interest: Interest): void {
-    this.interest = interest;
+  /** Keeps a new fixpoint, or the one before it when they are equal (its users keep what they derived). */
+  keep(interest: Interest): Interest {
+    this.interest = this.previous && sameInterest(this.previous, interest) ? this.previous : interest;
+    this.previous = undefined;
+    return this.interest;
   }
 
   /** The functions, file by file, holding a call spelled `spelled`. */
@@ -135,6 +143,14 @@ export class PoolRelevance {
   isCandidate(file: string, call: TsCall): boolean {
     this.compute();
     return this.mattersByItself(file, call, 0) || this.reachesInteresting(call);
+  }
+
+  /**
+   * The fixpoint this answers from: the same object while no file's relevance changed (and no
+   * file came or went), so a caller can keep what it derived with it.
+   */
+  fixpoint(): object {
+    return this.compute();
   }
 
   /** Whether a function's walk can find anything (else its summary is empty without a walk). */
@@ -199,8 +215,7 @@ export class PoolRelevance {
         for (const callerFn of fns) mark(caller, callerFn);
       });
     }
-    state.keep(interest);
-    return (this.interest = interest);
+    return (this.interest = state.keep(interest));
   }
 
   /** A call that reaches an interesting function by its spelled name. */
@@ -216,6 +231,23 @@ export class PoolRelevance {
   private mattersByItself(file: string, call: TsCall, depth: number): boolean {
     return callMatters(this.program.facts(file)!, this.namesOf(file), call, depth, this.reaches, this.holdsPool);
   }
+}
+
+/** Most edits that change a file's relevance (a name typed into) leave the fixpoint's answer as it was. */
+function sameInterest(a: Interest, b: Interest): boolean {
+  if (!sameSet(a.functionNames, b.functionNames) || !sameSet(a.methodNames, b.methodNames) || !sameSet(a.classNames, b.classNames)) return false;
+  if (!sameSet(a.holderNames, b.holderNames) || a.interesting.size !== b.interesting.size) return false;
+  for (const [file, fns] of a.interesting) {
+    const other = b.interesting.get(file);
+    if (!other || !sameSet(fns, other)) return false;
+  }
+  return true;
+}
+
+function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
+  if (a.size !== b.size) return false;
+  for (const item of a) if (!b.has(item)) return false;
+  return true;
 }
 
 function relevanceOf(facts: TsFacts): FileRelevance {

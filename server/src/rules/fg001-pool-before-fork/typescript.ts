@@ -14,7 +14,7 @@ import { FG001_META } from './meta';
 import { buildTsFixes, closeStatements } from './typescript-fixes';
 
 export function checkPoolBeforeForkTs(context: TypeScriptRuleContext): Finding[] {
-  const analysis = new NodePoolAnalysis(context.program);
+  const analysis = NodePoolAnalysis.of(context.program);
   return analysis.hazards().map((hazard) => findingOf(context, analysis, hazard));
 }
 
