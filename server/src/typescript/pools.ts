@@ -19,7 +19,7 @@ import type { Range } from '../model';
 import type { TsCall, TsFacts, TsGuard } from './facts';
 import { FileDerivedData, type DerivedTable } from './file-derived-data';
 import { PoolRelevance } from './pool-relevance';
-import { stripNodePrefix, type TsCallTarget, type TsProgram } from './program';
+import { graphSpecifiers, stripNodePrefix, type TsCallTarget, type TsProgram } from './program';
 import {
   NODE_POOL_FACTORIES,
   PRIMARY_CONDITIONS,
@@ -239,7 +239,7 @@ export class NodePoolAnalysis {
 
   /**
    * Files that import a fork module, and every file that imports one of those (transitively).
-   * Kept until a file's imports change (the import graph is made of them), or a file comes or goes.
+   * Kept until a file's imports or re-exports change (the import graph is made of them), or a file comes or goes.
    */
   private rootFiles(): string[] {
     if (this.roots) return this.roots.files;
@@ -580,9 +580,9 @@ function eventsOf(facts: TsFacts, calls: TsCall[], fn: number | undefined): Unit
   return events.sort((a, b) => comparePosition(a.at, b.at) || (a.kind === b.kind ? 0 : a.kind === 'import' ? -1 : 1));
 }
 
-/** The modules a file imports (not for types only), as one text. */
+/** The specifiers a file adds to the import graph, as one text. */
 function importSignature(facts: TsFacts): string {
-  return JSON.stringify(facts.imports.filter((entry) => !entry.typeOnly).map((entry) => entry.module));
+  return JSON.stringify(graphSpecifiers(facts));
 }
 
 function callbacksByCall(facts: TsFacts): Map<number, number[]> {

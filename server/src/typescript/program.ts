@@ -642,7 +642,8 @@ export function callsIn(facts: TsFacts, fn: number | undefined): TsCall[] {
 
 
 /** The specifiers a file's edges in the import graph come from: run-time imports and re-exports. */
-function graphSpecifiers(facts: TsFacts): string[] {
+/** The specifiers the import graph is made of: imports (not for types only) and re-exports. */
+export function graphSpecifiers(facts: TsFacts): string[] {
   return [...facts.imports.filter((entry) => !entry.typeOnly).map((entry) => entry.module), ...facts.exports.flatMap((entry) => (entry.from ? [entry.from.module] : []))];
 }
 
