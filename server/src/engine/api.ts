@@ -58,8 +58,8 @@ export interface AnalysisResult {
   /**
    * Set when this analysis updated the previous one of the same workspace: `files` are those whose
    * findings arrays are new against `since` (that analysis' findings map; a new array may hold the
-   * same findings), and every other file's array is the one in `since`. Absent when any file's findings may differ: a first analysis, or one after the
-   * file set or the settings changed.
+   * same findings), and every other file's array is the one in `since`. Absent when any file's
+   * findings may differ: a first analysis, or one after the file set or the settings changed.
    */
   changes?: { since: ReadonlyMap<string, Finding[]>; files: ReadonlySet<string> };
   /** Config problems, skipped files and other messages for the user. */

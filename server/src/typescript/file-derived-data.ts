@@ -2,22 +2,21 @@
  * Values derived from one file each (a unit's summary, a call's resolution), kept between analyses
  * of a TsProgram and dropped when what they were derived from changed. A value of file F is
  * computed under TsProgram.track(F), so the program records every other file whose facts it read;
- * a value of file F read while a value of file G is computed makes G a consumer of F. After
- * changes, the values of the files TsProgram.changedSince names are dropped, and with them those
- * of their consumers, transitively: a summary that applied another is computed again when that one
- * is. File-grained by design: an over-approximation costs recomputation, never a stale value.
+ * a value of file F read while the program tracks file G (a value of G is being computed) makes G
+ * a consumer of F. After changes, the values of the files TsProgram.changedSince names are
+ * dropped, and with them those of their consumers, transitively: a summary that applied another is
+ * computed again when that one is. File-grained by design: an over-approximation costs
+ * recomputation, never a stale value.
  */
 import type { TsProgram } from './program';
 
 export class FileDerivedData {
   /** File -> files whose values read one of its values. */
   private readonly consumers = new Map<string, Set<string>>();
-  /** Files whose values are being computed, innermost last. */
-  private readonly computing: string[] = [];
   private readonly tables: DerivedTable<unknown, unknown>[] = [];
   private mark: number;
 
-  constructor(private readonly program: TsProgram) {
+  constructor(readonly program: TsProgram) {
     this.mark = program.changeMark();
   }
 
@@ -57,23 +56,13 @@ export class FileDerivedData {
     for (const table of this.tables) table.drop('all');
   }
 
-  /** A value of `file` is read: the file whose value is being computed, if another, consumes it. */
+  /** A value of `file` is read: the file the program tracks, if another, consumes it. */
   consult(file: string): void {
-    const reader = this.computing[this.computing.length - 1];
+    const reader = this.program.trackedFile();
     if (reader === undefined || reader === file) return;
     let consumers = this.consumers.get(file);
     if (!consumers) this.consumers.set(file, (consumers = new Set()));
     consumers.add(reader);
-  }
-
-  /** Runs `compute` as the computation of a value of `file`. */
-  computeFor<T>(file: string, compute: () => T): T {
-    this.computing.push(file);
-    try {
-      return this.program.track(file, compute);
-    } finally {
-      this.computing.pop();
-    }
   }
 }
 
@@ -87,7 +76,7 @@ export class DerivedTable<Key, Value> {
     this.owner.consult(file);
     let values = this.byFile.get(file);
     if (values?.has(key)) return values.get(key)!;
-    const value = this.owner.computeFor(file, compute);
+    const value = this.owner.program.track(file, compute);
     values = this.byFile.get(file); // compute may have made it (other values of the file)
     if (!values) this.byFile.set(file, (values = new Map()));
     values.set(key, value);

@@ -9,7 +9,7 @@
  * reached through local aliasing (`const f = g; f()`), which the walk does not follow either.
  */
 import type { TsCall, TsFacts } from './facts';
-import { isRelativeSpecifier, stripNodePrefix, type TsProgram } from './program';
+import { isRelativeSpecifier, sameSet, stripNodePrefix, type TsProgram } from './program';
 import { NODE_FORK_POINTS, NODE_POOL_FACTORIES } from '../catalog/node-pools';
 
 /** Modules whose imports can make pools or fork: the part of each qualified name before its first dot. */
@@ -241,12 +241,6 @@ function sameInterest(a: Interest, b: Interest): boolean {
     const other = b.interesting.get(file);
     if (!other || !sameSet(fns, other)) return false;
   }
-  return true;
-}
-
-function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
-  if (a.size !== b.size) return false;
-  for (const item of a) if (!b.has(item)) return false;
   return true;
 }
 

@@ -196,6 +196,11 @@ export class TsProgram {
     return this.changes.track(file, compute);
   }
 
+  /** The file whose derived data is being computed (innermost `track`), if any. */
+  trackedFile(): string | undefined {
+    return this.changes.current();
+  }
+
   /** Dependency names (dependencies, devDependencies, peer, optional) of the nearest package.json above the file; empty when none. */
   packageDependencies(file: string): ReadonlySet<string> {
     for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
@@ -532,8 +537,12 @@ class ChangeTracker {
     this.allChangedAt = ++this.epoch;
   }
 
+  current(): string | undefined {
+    return this.computing[this.computing.length - 1];
+  }
+
   reads(file: string): void {
-    const reader = this.computing[this.computing.length - 1];
+    const reader = this.current();
     if (reader === undefined || reader === file) return;
     let readers = this.dependents.get(file);
     if (!readers) this.dependents.set(file, (readers = new Set()));
@@ -541,7 +550,7 @@ class ChangeTracker {
   }
 
   readsWholeProgram(): void {
-    const reader = this.computing[this.computing.length - 1];
+    const reader = this.current();
     if (reader !== undefined) this.wholeProgramReaders.add(reader);
   }
 
@@ -566,8 +575,11 @@ class ChangeTracker {
   }
 }
 
-function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  return a.size === b.size && [...a].every((item) => b.has(item));
+/** Whether two sets hold the same items. */
+export function sameSet<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
+  if (a.size !== b.size) return false;
+  for (const item of a) if (!b.has(item)) return false;
+  return true;
 }
 
 const PLACEHOLDER_BINDING: TsBinding = {
