@@ -17,6 +17,7 @@ import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import type { CancellationToken } from '../model';
 import { DEFAULT_EXCLUDES } from '../model/config';
+import type { FileStat } from '../extraction/file-stamps';
 
 export interface DiscoverOptions {
   /** Absolute folders (or single files) to scan. */
@@ -39,6 +40,8 @@ export interface SkippedFile {
 export interface DiscoveryResult {
   /** Absolute paths, sorted, without duplicates. */
   files: string[];
+  /** The stat of each of `files`, as the walk took it (the file stamps compare it: extraction/file-stamps.ts). */
+  stats: ReadonlyMap<string, FileStat>;
   /** Files and folders left out for a reason the user may want to know (not excludes), sorted. */
   skipped: SkippedFile[];
   /**
@@ -225,7 +228,7 @@ interface PendingSymlink {
 
 /** The state of one discovery run. */
 class Walk {
-  private readonly files = new Set<string>();
+  private readonly files = new Map<string, FileStat>();
   private readonly skipped: SkippedFile[] = [];
   private excludedByConfig = 0;
   private readonly rules: ExcludeRules;
@@ -245,7 +248,8 @@ class Walk {
   result(): DiscoveryResult {
     const byFile = (a: SkippedFile, b: SkippedFile) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
     return {
-      files: [...this.files].sort(),
+      files: [...this.files.keys()].sort(),
+      stats: this.files,
       skipped: [...this.skipped].sort(byFile),
       excludedByConfig: this.excludedByConfig,
       cancelled: this.cancelled(),
@@ -358,7 +362,7 @@ class Walk {
     if (stats.size > this.options.maxFileBytes) {
       return this.skip(file, `too large (${formatSize(stats.size)} > ${formatSize(this.options.maxFileBytes)} limit)`);
     }
-    this.files.add(file);
+    this.files.set(file, { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino });
   }
 
   private isExcluded(rel: string, full: string, isDir: boolean, chain: IgnoreLayer[]): boolean {

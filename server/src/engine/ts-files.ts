@@ -8,7 +8,7 @@
  */
 import { promises as fsp, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { useCachedOrExtractedFacts, type FactsSource } from '../extraction/cached-facts';
+import { useCachedOrExtractedFacts, type FactsSource, type ScanInput } from '../extraction/cached-facts';
 import { DeferredFacts } from '../extraction/deferred-facts';
 import type { CancellationToken } from '../model';
 import { TsFactsCache } from '../typescript/facts-cache';
@@ -21,6 +21,8 @@ export interface TsScanOptions {
   threads: number;
   token?: CancellationToken;
   onProgress?: (done: number, total: number) => void;
+  /** Each file indexed by the scan, with the content hash its facts are under. */
+  onIndexed?: (file: string, hash: string) => void;
 }
 
 /** A package.json larger than this is not read (it is not a real manifest). */
@@ -92,7 +94,7 @@ export class TsFileIndex {
    * Indexes `texts` (files read from disk; files open in the editor are not among them) and drops
    * facts of files no longer present (`present` holds every TS/JS file of the scan, open or not).
    */
-  async scan(texts: { path: string; text: string }[], present: ReadonlySet<string>, roots: string[], options: TsScanOptions): Promise<void> {
+  async scan(texts: ScanInput[], present: ReadonlySet<string>, roots: string[], options: TsScanOptions): Promise<void> {
     for (const known of this.files()) if (!present.has(known)) this.remove(known);
     this.checkedDirs.clear();
     await this.readPackageJsons([...present], roots);
@@ -101,11 +103,24 @@ export class TsFileIndex {
       hashOf: (file) => TsFactsCache.hash(file.text, file.path),
       extract: (toExtract, extraction) => extractTsMany(toExtract, { ...extraction, threads: options.threads, log: this.log }),
     };
-    await useCachedOrExtractedFacts(texts, tsFacts, (file, facts, hash) => this.setFacts(file, facts, hash), {
-      ...options,
-      deferCached: (file, hash) => this.deferred.defer(file, hash),
-    });
+    const indexed = options.onIndexed ?? (() => {});
+    await useCachedOrExtractedFacts(
+      texts,
+      tsFacts,
+      (file, facts, hash) => {
+        this.setFacts(file, facts, hash);
+        indexed(file, hash);
+      },
+      {
+        ...options,
+        deferCached: (file, hash) => {
+          this.deferred.defer(file, hash);
+          indexed(file, hash);
+        },
+      },
+    );
   }
+
 
   /** The content hash of a file indexed from the disk (see TsFactsCache.hash). */
   contentHash(file: string): string | undefined {
@@ -157,6 +172,11 @@ export class TsFileIndex {
 
   flush(): Promise<void> {
     return this.cache.flush();
+  }
+
+  /** The facts pack's path (null without a cache folder). */
+  get packFile(): string | null {
+    return this.cache.packFile;
   }
 
   /** Reads the package.json of every folder from each file up to its root, once per folder. */

@@ -11,6 +11,7 @@ import type { Notice } from '../model';
 import type { ForkGuardConfig } from '../model/config';
 import { useCachedOrExtractedFacts, type FactsSource } from '../extraction/cached-facts';
 import { DeferredFacts } from '../extraction/deferred-facts';
+import { FileStamps } from '../extraction/file-stamps';
 import { PyProgram } from '../python/program';
 import { PythonDocument } from '../python/document';
 import { FactsCache } from '../python/facts-cache';
@@ -28,6 +29,7 @@ import { MIN_FILES_PER_WORKER } from '../typescript/scan-pool';
 import type { ScanOptions, TextChange, WorkspaceOptions } from './api';
 import { loadConfig } from './config';
 import { createPathFilter, discoverFiles } from './discover';
+import { readSources } from './read-sources';
 import { CONFIG_FILE_EXTENSIONS, isServiceConfigFile, MAX_CONFIG_FILE_BYTES } from './config-files';
 import { TsFileIndex } from './ts-files';
 import { engineId, Fingerprint, ResultsCache } from './results-cache';
@@ -83,6 +85,8 @@ export class Workspace {
   /** Content hash (FactsCache.hash) of each Python file indexed from the disk; open documents are hashed when needed. */
   private readonly pythonHashes = new Map<string, string>();
   private readonly results: ResultsCache;
+  /** Content hashes of unchanged files by their stat, so that a warm start reads none of them. */
+  private readonly stamps: FileStamps;
   /** Python files whose facts are in the cache but not decoded yet (see deferred-facts.ts). */
   private readonly deferredPython: DeferredFacts<PyFacts>;
   /** Whether `storedFindings` was asked already: only a workspace's first analysis may reuse stored findings. */
@@ -100,6 +104,7 @@ export class Workspace {
     const cacheDir = options.cacheDir === undefined ? defaultFactsCacheDir(this.roots) : options.cacheDir;
     this.cache = new FactsCache(cacheDir, this.log);
     this.results = new ResultsCache(cacheDir, this.log);
+    this.stamps = new FileStamps(cacheDir, this.log);
     this.deferredPython = new DeferredFacts(this.cache, (file, facts, hash) => this.setPythonFacts(file, facts, hash), (file) => {
       const text = readTextOrUndefined(file);
       if (text === undefined) return undefined;
@@ -162,11 +167,13 @@ export class Workspace {
 
   /** Discovers and indexes every source file of the roots (cached facts when unchanged). */
   async scan(options: ScanOptions = {}): Promise<void> {
-    // The facts packs unzip in the background while files are discovered and read (the facts
-    // lookups below await them; preloading never rejects).
-    void this.cache.preload();
-    void this.ts.preloadCache();
-    const { files, skipped } = await discoverFiles({
+    // Without stamps every file is read and looked up in the packs: they unzip (in libuv's pool)
+    // while files are discovered and read. With stamps a warm start reads neither files nor packs.
+    const stampsLoaded = this.stamps.load(this.packFiles()).then(() => {
+      if (this.stamps.isEmpty()) this.preloadPacks();
+    });
+    const startedAt = Date.now();
+    const { files, skipped, stats } = await discoverFiles({
       roots: this.roots,
       exclude: this.config.exclude,
       extensions: [...PYTHON_EXTENSIONS, ...TS_EXTENSIONS, ...CONFIG_FILE_EXTENSIONS],
@@ -191,8 +198,18 @@ export class Workspace {
       if (!present.has(known) && !this.openDocuments.has(known)) this.forgetPythonFile(known);
     }
 
-    const texts = await readTexts(pythonFiles.filter((file) => !this.openDocuments.has(file)), (file, error) => this.noteSkipped(file, `unreadable (${error})`));
-    const tsTexts = await readTexts(tsFiles.filter((file) => !this.openDocuments.has(file)), (file, error) => this.noteSkipped(file, `unreadable (${error})`));
+    await stampsLoaded;
+    this.stamps.beginScan(stats, startedAt);
+    const fromDisk = (list: string[]): string[] => list.filter((file) => !this.openDocuments.has(file));
+    const readOptions = {
+      stampedHash: (file: string) => this.stamps.hashOf(file),
+      onError: (file: string, error: string) => this.noteSkipped(file, `unreadable (${error})`),
+    };
+    const texts = await readSources(fromDisk(pythonFiles), readOptions);
+    const tsTexts = await readSources(fromDisk(tsFiles), readOptions);
+    const unread = [...texts, ...tsTexts].filter((input) => input.text === undefined).length;
+    if (unread > 0) this.log(`${unread} of ${texts.length + tsTexts.length} files unchanged since the last scan by their stamps: not read`);
+    const stamp = (file: string, hash: string): void => this.stamps.record(file, hash);
     const pythonProgress = options.onProgress;
     // One progress count over both languages: Python files first, then TS/JS ones.
     options = { ...options, onProgress: pythonProgress && ((done, total) => pythonProgress(done, total + tsTexts.length)) };
@@ -202,21 +219,51 @@ export class Workspace {
       extract: (toExtract, extraction) =>
         extractMany(toExtract, { ...extraction, threads: toExtract.length >= MIN_FILES_FOR_WORKERS ? (this.options.threads ?? defaultThreads()) : 0 }),
     };
-    await useCachedOrExtractedFacts(texts, pythonFacts, (file, facts, hash) => this.setPythonFacts(file, facts, hash), {
-      ...options,
-      deferCached: (file, hash) => this.deferredPython.defer(file, hash),
-    });
+    await useCachedOrExtractedFacts(
+      texts,
+      pythonFacts,
+      (file, facts, hash) => {
+        this.setPythonFacts(file, facts, hash);
+        stamp(file, hash);
+      },
+      {
+        ...options,
+        deferCached: (file, hash) => {
+          this.deferredPython.defer(file, hash);
+          stamp(file, hash);
+        },
+      },
+    );
     if (!options.token?.isCancellationRequested) {
       const tsThreads = tsTexts.length >= 2 * MIN_FILES_PER_WORKER ? (this.options.threads ?? defaultThreads()) : 0;
       await this.ts.scan(tsTexts, new Set(tsFiles), this.roots, {
         threads: tsThreads,
         token: options.token,
         onProgress: pythonProgress && ((done, total) => pythonProgress(texts.length + done, texts.length + total)),
+        onIndexed: stamp,
       });
     }
     // Not awaited: the packs are compressed in libuv's pool, on a core the analysis that follows
     // leaves idle (a cold scan's worker threads have exited). Cancelled or not, as before.
-    this.cacheWrite = Promise.all([this.cache.flush(), this.ts.flush()]).then(() => {});
+    this.cacheWrite = this.writeCaches();
+    // What the scan deferred is decoded at the first analysis that needs the program (an edit):
+    // the packs unzip now, in the background, instead of then.
+    this.preloadPacks();
+  }
+
+  /** Writes the facts packs, then the file stamps, which record the packs they vouch with. Never rejects. */
+  private async writeCaches(): Promise<void> {
+    await Promise.all([this.cache.flush(), this.ts.flush()]);
+    await this.stamps.flush(this.packFiles());
+  }
+
+  private preloadPacks(): void {
+    void this.cache.preload();
+    void this.ts.preloadCache();
+  }
+
+  private packFiles(): (string | null)[] {
+    return [this.cache.packFile, this.ts.packFile];
   }
 
   /**
@@ -436,8 +483,7 @@ export class Workspace {
   async dispose(): Promise<void> {
     for (const { document } of this.openDocuments.values()) document.dispose();
     this.openDocuments.clear();
-    await this.cache.flush();
-    await this.ts.flush();
+    await this.writeCaches();
   }
 
   private setDocumentFacts(file: string, document: PythonDocument | TsDocument): void {
@@ -507,27 +553,4 @@ function catalogKey(config: ForkGuardConfig): string {
 
 function tooLargeReason(bytes: number): string {
   return `too large to analyse (${(bytes / 1048576).toFixed(1)} MB > ${MAX_FILE_BYTES / 1048576} MB)`;
-}
-
-/** Reads files with bounded concurrency; a file that vanished or cannot be read is reported, not thrown. */
-async function readTexts(
-  files: string[],
-  onError: (file: string, error: string) => void,
-): Promise<{ path: string; text: string }[]> {
-  const results: ({ path: string; text: string } | undefined)[] = new Array(files.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const index = next++;
-      const file = files[index];
-      try {
-        results[index] = { path: file, text: await fsp.readFile(file, 'utf8') };
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT') onError(file, code ?? String(error));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-  return results.filter((entry): entry is { path: string; text: string } => entry !== undefined);
 }

@@ -21,11 +21,19 @@ export interface FactsExtractionOptions {
   onProgress: (done: number) => void;
 }
 
+/**
+ * A file of a scan: its text, or only its content hash when the file stamps vouch that it is
+ * unchanged (engine/read-sources.ts). A file known only by its hash is always deferred:
+ * DeferredFacts reads it from disk should the cache not have its facts after all.
+ */
+export type ScanInput = ScanFile | { path: string; hash: string; text?: undefined };
+
 export interface CachedFactsOptions {
   token?: { isCancellationRequested: boolean };
   /**
    * When given, a cache hit is handed here with its hash, not decoded: the caller decodes it when
-   * the facts are first needed (see deferred-facts.ts). Extracted files still go to `use`.
+   * the facts are first needed (see deferred-facts.ts). Extracted files still go to `use`. Needed
+   * when some files are known only by their hash.
    */
   deferCached?: (file: string, hash: string) => void;
   onProgress?: (done: number, total: number) => void;
@@ -37,15 +45,23 @@ export interface CachedFactsOptions {
  * then run beside what the caller does next.
  */
 export async function useCachedOrExtractedFacts<Facts>(
-  files: ScanFile[],
+  files: ScanInput[],
   source: FactsSource<Facts>,
   use: (file: string, facts: Facts, hash: string) => void,
   options: CachedFactsOptions = {},
 ): Promise<void> {
-  await source.cache.preload();
+  // Files known by their hash need no pack: a warm start does not wait for it to unzip.
+  if (files.some((file) => file.text !== undefined)) await source.cache.preload();
   const toExtract: (ScanFile & { hash: string })[] = [];
   let done = 0;
   for (const file of files) {
+    if (file.text === undefined) {
+      if (!options.deferCached) throw new Error(`${file.path} is known only by its hash: useCachedOrExtractedFacts needs deferCached`);
+      source.cache.keep(file.hash);
+      options.deferCached(file.path, file.hash);
+      options.onProgress?.(++done, files.length);
+      continue;
+    }
     const hash = source.hashOf(file);
     if (options.deferCached && source.cache.has(hash)) {
       options.deferCached(file.path, hash);

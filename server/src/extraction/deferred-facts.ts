@@ -74,6 +74,8 @@ export class DeferredFacts<Facts> {
   /** Decodes everything, yielding to the event loop every few milliseconds; stops early when `stop()` says so. */
   async takeInSlices(stop: () => boolean = () => false): Promise<void> {
     if (this.pending.size === 0) return;
+    await this.cache.preload(); // unzipped off the main thread, not by the first take()
+    if (stop()) return;
     let sliceStart = performance.now();
     for (const file of [...this.pending.keys()]) {
       if (performance.now() - sliceStart >= SLICE_MS) {

@@ -118,6 +118,14 @@ export class PackedFactsCache<Facts> {
   }
 
   /**
+   * Counts `hash` as used without reading the pack: the file stamps vouch that the pack holds it
+   * (extraction/file-stamps.ts), and the next flush must keep it, as it keeps what get() and has() saw.
+   */
+  keep(hash: string): void {
+    this.used.add(hash);
+  }
+
+  /**
    * `encoded`, when known, must be the codec's encoding of `facts` (what a scan worker sends):
    * flush then writes it instead of encoding the facts again (about a second for 1,800 Python files).
    */
