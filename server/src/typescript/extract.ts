@@ -4,12 +4,12 @@
  * whose arguments it sits in, its statement). Never throws: a text the walk fails on gives facts
  * with one syntax error at the start and a log line.
  */
-import { ts } from 'ts-morph';
+import { ts } from './ts';
 import * as path from 'node:path';
 import type { Range, SuppressionComment } from '../model';
 import { LineIndex } from '../python/source-text';
 import { TS_FACTS_VERSION, type TsBinding, type TsMemberAssignment, type TsCall, type TsExport, type TsFacts, type TsFunction, type TsGuard, type TsImport, type TsProperty, type TsValue } from './facts';
-import { withParsedTs } from './parser';
+import { parsedTs, withParsedTs, type TsTree } from './parser';
 
 const MAX_SYNTAX_ERRORS = 20;
 const MAX_GUARD_TEXT = 200;
@@ -23,11 +23,25 @@ export function extractTsFacts(text: string, fileName: string, options: ExtractT
   try {
     return withParsedTs(text, fileName, ({ sourceFile, syntaxErrors }) => new Extractor(text, fileName, sourceFile, syntaxErrors).run());
   } catch (error) {
-    options.log?.(`cannot extract facts from ${fileName}: ${(error as Error).message}`);
-    const facts = emptyTsFacts(text, fileName);
-    facts.syntaxErrors = [{ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }];
-    return facts;
+    return factsOfFailedExtraction(text, fileName, error, options);
   }
+}
+
+/** Facts of the tree's text (its fileName chooses the dialect). Never throws, like extractTsFacts. */
+export function extractTsFactsOfTree(tree: TsTree, options: ExtractTsOptions = {}): TsFacts {
+  try {
+    const { sourceFile, syntaxErrors } = parsedTs(tree);
+    return new Extractor(tree.text, tree.fileName, sourceFile, syntaxErrors).run();
+  } catch (error) {
+    return factsOfFailedExtraction(tree.text, tree.fileName, error, options);
+  }
+}
+
+function factsOfFailedExtraction(text: string, fileName: string, error: unknown, options: ExtractTsOptions): TsFacts {
+  options.log?.(`cannot extract facts from ${fileName}: ${(error as Error).message}`);
+  const facts = emptyTsFacts(text, fileName);
+  facts.syntaxErrors = [{ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }];
+  return facts;
 }
 
 /** Facts of a file with nothing in it that matters (too large to analyse, unreadable). */

@@ -5,7 +5,7 @@
  * names are used (a declaration moves only when every use is in that branch). Part of the front
  * end (it needs TypeScript): reach it through loadTsFrontend().outlineForFixes.
  */
-import { ts } from 'ts-morph';
+import { ts } from './ts';
 import type { Range } from '../model';
 import { LineIndex } from '../python/source-text';
 import { withParsedTs } from './parser';

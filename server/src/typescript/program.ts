@@ -518,6 +518,12 @@ class ChangeTracker {
   private epoch = 0;
   private allChangedAt = 0;
   private readonly changedAt = new Map<string, number>();
+  /**
+   * The changes in epoch order, so changedSince reads only those after its mark instead of every
+   * file's entry (it runs several times an analysis). A file changed again appears again; its
+   * older entries go when the log is compacted.
+   */
+  private log: { file: string; at: number }[] = [];
   /** file read -> files whose derived data read it. */
   private readonly dependents = new Map<string, Set<string>>();
   /** Files whose derived data read the file list: they depend on every change. */
@@ -529,7 +535,10 @@ class ChangeTracker {
   }
 
   changed(file: string): void {
-    this.changedAt.set(file, ++this.epoch);
+    const at = ++this.epoch;
+    this.changedAt.set(file, at);
+    this.log.push({ file, at });
+    if (this.log.length > 2 * this.changedAt.size + 1024) this.log = this.log.filter((entry) => this.changedAt.get(entry.file) === entry.at);
     this.wholeProgramReaders.delete(file);
   }
 
@@ -566,7 +575,7 @@ class ChangeTracker {
   changedSince(mark: number): Set<string> | 'all' {
     if (this.allChangedAt > mark) return 'all';
     const changed = new Set<string>();
-    for (const [file, at] of this.changedAt) if (at > mark) changed.add(file);
+    for (let i = this.log.length - 1; i >= 0 && this.log[i].at > mark; i--) changed.add(this.log[i].file);
     if (changed.size === 0) return changed;
     const result = new Set(changed);
     for (const file of changed) for (const reader of this.dependents.get(file) ?? []) result.add(reader);
