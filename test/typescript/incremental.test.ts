@@ -70,6 +70,16 @@ const VERSIONS: Record<string, [string | undefined, string | undefined]> = {
     "import { Pool } from 'pg';\nexport const late = new Pool({ host: 'db', statement_timeout: 5000 });\n",
     "import cluster from 'node:cluster';\nimport { Pool } from 'pg';\nexport const late = new Pool({ host: 'db', statement_timeout: 5000 });\ncluster.fork();\n",
   ],
+  // FG001 in a file that does not change: a method it calls by name (never resolved while no
+  // interesting function has its name) starts making a pool in another file.
+  'service.ts': [
+    'export class Service {\n  start() {\n    return 1;\n  }\n}\n',
+    "import { Pool } from 'pg';\nexport class Service {\n  start() {\n    return new Pool({ host: 'db', statement_timeout: 5000 });\n  }\n}\n",
+  ],
+  'runner.ts': [
+    "import cluster from 'node:cluster';\nimport { Service } from './service';\nconst svc = new Service();\nfunction run() {\n  svc.start();\n}\nrun();\ncluster.fork();\n",
+    "import cluster from 'node:cluster';\nimport { Service } from './service';\nconst svc = new Service();\nfunction run() {\n  svc.start();\n}\nrun();\ncluster.fork();\n",
+  ],
   'pools.ts': [
     "import { Pool } from 'pg';\nexport function startPools() {\n  return new Pool({ host: 'db', statement_timeout: 5000 });\n}\n",
     'export function startPools() {\n  return 1;\n}\n',

@@ -35,20 +35,23 @@ export class FileDerivedData {
     const changed = this.program.changedSince(this.mark);
     this.mark = this.program.changeMark();
     if (changed === 'all') this.clear();
-    else if (changed.size > 0) {
-      const dropped = new Set<string>();
-      const pending = [...changed];
-      while (pending.length > 0) {
-        const file = pending.pop()!;
-        if (dropped.has(file)) continue;
-        dropped.add(file);
-        for (const consumer of this.consumers.get(file) ?? []) pending.push(consumer);
-        // Its consumers are dropped too and record their reads again when computed.
-        this.consumers.delete(file);
-      }
-      for (const table of this.tables) table.drop(dropped);
-    }
+    else this.drop(changed);
     return changed;
+  }
+
+  /** Drops the values of `files`, and of their consumers, transitively, from every table. */
+  drop(files: Iterable<string>): void {
+    const dropped = new Set<string>();
+    const pending = [...files];
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (dropped.has(file)) continue;
+      dropped.add(file);
+      for (const consumer of this.consumers.get(file) ?? []) pending.push(consumer);
+      // Its consumers are dropped too and record their reads again when computed.
+      this.consumers.delete(file);
+    }
+    if (dropped.size > 0) for (const table of this.tables) table.drop(dropped);
   }
 
   clear(): void {

@@ -49,6 +49,8 @@ interface FileRelevance {
   seedsIfHolder: { fn: number; holders: string[] }[];
   /** How calls spell a callee (spelledName) -> the functions holding those calls. */
   callersBySpelled: Map<string, number[]>;
+  /** How calls at the top level spell their callees. */
+  topLevelSpelled: Set<string>;
   /** By function id: how a call spells the function (functionSpelling), and for a callback, the function holding the call it is passed to. */
   units: { spelled?: string; callbackOwner?: number }[];
   /** All of the above but `names`, as text: equal texts give the fixpoint equal inputs (built when compared). */
@@ -119,6 +121,14 @@ class RelevanceState {
     return this.callers.get(spelled);
   }
 
+  /** The files holding a call, in a function or at the top level, spelled as one of `spelled`. */
+  filesCalling(spelled: readonly string[]): Set<string> {
+    const files = new Set<string>();
+    for (const name of spelled) this.callers.get(name)?.forEach((_, file) => files.add(file));
+    for (const [file, relevance] of this.byFile) if (spelled.some((name) => relevance.topLevelSpelled.has(name))) files.add(file);
+    return files;
+  }
+
   private remove(file: string, relevance: FileRelevance): void {
     this.byFile.delete(file);
     relevance.callersBySpelled.forEach((_, spelled) => {
@@ -151,6 +161,30 @@ export class PoolRelevance {
    */
   fixpoint(): object {
     return this.compute();
+  }
+
+  /**
+   * The files whose summaries may differ between `before`, an earlier fixpoint() of this program,
+   * and this one: those with a function whose interest flipped, and those holding a call spelled
+   * with a name that reaches an interesting function in one and not in the other. 'all' when the
+   * names holding pools changed (every close is judged by them).
+   */
+  filesAffectedSince(before: object): Set<string> | 'all' {
+    const previous = before as Interest;
+    const current = this.compute();
+    if (!sameSet(previous.holderNames, current.holderNames)) return 'all';
+    const spelled = [
+      ...changedNames('fn', previous.functionNames, current.functionNames),
+      ...changedNames('new', previous.classNames, current.classNames),
+      ...changedNames('method', previous.methodNames, current.methodNames),
+    ];
+    const files = spelled.length > 0 ? states.get(this.program)!.filesCalling(spelled) : new Set<string>();
+    for (const file of new Set([...previous.interesting.keys(), ...current.interesting.keys()])) {
+      const was = previous.interesting.get(file);
+      const is = current.interesting.get(file);
+      if (!was || !is || !sameSet(was, is)) files.add(file);
+    }
+    return files;
   }
 
   /** Whether a function's walk can find anything (else its summary is empty without a walk). */
@@ -233,6 +267,14 @@ export class PoolRelevance {
   }
 }
 
+/** Spellings (`fn:start`) of the names in one set and not the other. */
+function changedNames(kind: string, before: ReadonlySet<string>, after: ReadonlySet<string>): string[] {
+  const changed: string[] = [];
+  for (const name of before) if (!after.has(name)) changed.push(`${kind}:${name}`);
+  for (const name of after) if (!before.has(name)) changed.push(`${kind}:${name}`);
+  return changed;
+}
+
 /** Most edits that change a file's relevance (a name typed into) leave the fixpoint's answer as it was. */
 function sameInterest(a: Interest, b: Interest): boolean {
   if (!sameSet(a.functionNames, b.functionNames) || !sameSet(a.methodNames, b.methodNames) || !sameSet(a.classNames, b.classNames)) return false;
@@ -253,7 +295,7 @@ function relevanceOf(facts: TsFacts): FileRelevance {
     if (isRelativeSpecifier(entry.module)) names.relative.add(entry.local);
     else if (CATALOG_MODULES.has(stripNodePrefix(entry.module))) names.catalog.add(entry.local);
   }
-  relevance = { names, holders: [], seeds: [], seedsIfHolder: [], callersBySpelled: new Map(), units: [] };
+  relevance = { names, holders: [], seeds: [], seedsIfHolder: [], callersBySpelled: new Map(), topLevelSpelled: new Set(), units: [] };
   for (const fn of facts.functions) {
     const owner = fn.argumentOf ? facts.calls[fn.argumentOf.call]?.function : undefined;
     relevance.units[fn.id] = { spelled: functionSpelling(fn.name), callbackOwner: owner };
@@ -263,8 +305,11 @@ function relevanceOf(facts: TsFacts): FileRelevance {
   }
   for (const call of facts.calls) {
     if (call.assignedTo && call.assignedTo.length > 0 && rootedInCatalog(facts, names, call, 0)) relevance.holders.push(call.assignedTo[call.assignedTo.length - 1]);
-    if (call.function === undefined) continue;
     const spelled = spelledName(call);
+    if (call.function === undefined) {
+      if (spelled) relevance.topLevelSpelled.add(spelled);
+      continue;
+    }
     if (spelled) {
       const callers = relevance.callersBySpelled.get(spelled);
       if (callers) callers.push(call.function);
@@ -337,7 +382,7 @@ function functionSpelling(name: string | undefined): string | undefined {
 }
 
 function signatureOf(relevance: FileRelevance): string {
-  relevance.signature ??= JSON.stringify([relevance.holders, relevance.seeds, relevance.seedsIfHolder, [...relevance.callersBySpelled], relevance.units]);
+  relevance.signature ??= JSON.stringify([relevance.holders, relevance.seeds, relevance.seedsIfHolder, [...relevance.callersBySpelled], relevance.units, [...relevance.topLevelSpelled]]);
   return relevance.signature;
 }
 

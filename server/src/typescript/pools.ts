@@ -155,11 +155,14 @@ export class NodePoolAnalysis {
     const fixpoint = this.relevance.fixpoint();
     if (changed !== 'all' && changed.size === 0 && fixpoint === this.fixpoint) return;
     // Summaries skip the functions the fixpoint finds uninteresting, and the calls it finds no
-    // candidates, without reading them: another fixpoint may need other summaries. (Rare: most
-    // edits keep every file's relevance, and a flow into another file is read when resolved.)
+    // candidates, without reading them: another fixpoint may need other summaries, in the files
+    // where it differs (and in their consumers). Most edits keep the fixpoint as it was.
     if (fixpoint !== this.fixpoint) {
-      this.summaries.drop('all');
-      this.calledByFile.drop('all');
+      const affected = this.relevance.filesAffectedSince(this.fixpoint);
+      if (affected === 'all') {
+        this.summaries.drop('all');
+        this.calledByFile.drop('all');
+      } else this.derived.drop(affected);
       this.fixpoint = fixpoint;
     }
     if (changed === 'all' || this.importsChanged(changed)) this.roots = undefined;
