@@ -103,24 +103,11 @@ export class TsFileIndex {
       hashOf: (file) => TsFactsCache.hash(file.text, file.path),
       extract: (toExtract, extraction) => extractTsMany(toExtract, { ...extraction, threads: options.threads, log: this.log }),
     };
-    const indexed = options.onIndexed ?? (() => {});
-    await useCachedOrExtractedFacts(
-      texts,
-      tsFacts,
-      (file, facts, hash) => {
-        this.setFacts(file, facts, hash);
-        indexed(file, hash);
-      },
-      {
-        ...options,
-        deferCached: (file, hash) => {
-          this.deferred.defer(file, hash);
-          indexed(file, hash);
-        },
-      },
-    );
+    await useCachedOrExtractedFacts(texts, tsFacts, (file, facts, hash) => this.setFacts(file, facts, hash), {
+      ...options,
+      deferCached: (file, hash) => this.deferred.defer(file, hash),
+    });
   }
-
 
   /** The content hash of a file indexed from the disk (see TsFactsCache.hash). */
   contentHash(file: string): string | undefined {

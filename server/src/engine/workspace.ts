@@ -219,21 +219,11 @@ export class Workspace {
       extract: (toExtract, extraction) =>
         extractMany(toExtract, { ...extraction, threads: toExtract.length >= MIN_FILES_FOR_WORKERS ? (this.options.threads ?? defaultThreads()) : 0 }),
     };
-    await useCachedOrExtractedFacts(
-      texts,
-      pythonFacts,
-      (file, facts, hash) => {
-        this.setPythonFacts(file, facts, hash);
-        stamp(file, hash);
-      },
-      {
-        ...options,
-        deferCached: (file, hash) => {
-          this.deferredPython.defer(file, hash);
-          stamp(file, hash);
-        },
-      },
-    );
+    await useCachedOrExtractedFacts(texts, pythonFacts, (file, facts, hash) => this.setPythonFacts(file, facts, hash), {
+      ...options,
+      deferCached: (file, hash) => this.deferredPython.defer(file, hash),
+      onIndexed: stamp,
+    });
     if (!options.token?.isCancellationRequested) {
       const tsThreads = tsTexts.length >= 2 * MIN_FILES_PER_WORKER ? (this.options.threads ?? defaultThreads()) : 0;
       await this.ts.scan(tsTexts, new Set(tsFiles), this.roots, {

@@ -37,6 +37,8 @@ export interface CachedFactsOptions {
    */
   deferCached?: (file: string, hash: string) => void;
   onProgress?: (done: number, total: number) => void;
+  /** Each file given facts (deferred or not), with the content hash they are under. */
+  onIndexed?: (file: string, hash: string) => void;
 }
 
 /**
@@ -54,24 +56,30 @@ export async function useCachedOrExtractedFacts<Facts>(
   if (files.some((file) => file.text !== undefined)) await source.cache.preload();
   const toExtract: (ScanFile & { hash: string })[] = [];
   let done = 0;
+  const indexed = (file: string, hash: string): void => {
+    options.onIndexed?.(file, hash);
+    options.onProgress?.(++done, files.length);
+  };
+  const deferred = (file: string, hash: string): void => {
+    options.deferCached!(file, hash);
+    indexed(file, hash);
+  };
   for (const file of files) {
     if (file.text === undefined) {
       if (!options.deferCached) throw new Error(`${file.path} is known only by its hash: useCachedOrExtractedFacts needs deferCached`);
       source.cache.keep(file.hash);
-      options.deferCached(file.path, file.hash);
-      options.onProgress?.(++done, files.length);
+      deferred(file.path, file.hash);
       continue;
     }
     const hash = source.hashOf(file);
     if (options.deferCached && source.cache.has(hash)) {
-      options.deferCached(file.path, hash);
-      options.onProgress?.(++done, files.length);
+      deferred(file.path, hash);
       continue;
     }
     const cached = options.deferCached ? undefined : source.cache.get(hash);
     if (cached) {
       use(file.path, cached, hash);
-      options.onProgress?.(++done, files.length);
+      indexed(file.path, hash);
     } else toExtract.push({ ...file, hash });
   }
   if (options.token?.isCancellationRequested || toExtract.length === 0) return;
@@ -87,6 +95,7 @@ export async function useCachedOrExtractedFacts<Facts>(
     if (!facts) continue;
     source.cache.put(hash, facts, encoded.get(file));
     use(file, facts, hash);
+    options.onIndexed?.(file, hash);
   }
   source.cache.endOfBulkDecode();
 }
