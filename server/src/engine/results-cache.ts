@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import { replaceFile } from '../extraction/replace-file';
 import type { Finding } from '../model';
 
 const gunzipAsync = promisify(gunzip);
@@ -74,14 +75,10 @@ export class ResultsCache {
     const file = this.file;
     if (!file || this.holds(fingerprint)) return;
     const stored: StoredResults = { format: FORMAT, fingerprint, findings: [...findings] };
-    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
     try {
-      await fs.promises.mkdir(this.dir!, { recursive: true });
-      await fs.promises.writeFile(temp, await gzipAsync(JSON.stringify(stored), { level: 1 }));
-      await fs.promises.rename(temp, file);
+      await replaceFile(file, async (temp) => fs.promises.writeFile(temp, await gzipAsync(JSON.stringify(stored), { level: 1 })));
       this.savedFingerprint = fingerprint;
     } catch (error) {
-      await fs.promises.rm(temp, { force: true }).catch(() => {});
       this.log(`cannot write the results cache ${file}: ${(error as Error).message}`);
     }
   }

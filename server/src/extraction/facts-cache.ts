@@ -27,6 +27,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip, gunzipSync } from 'node:zlib';
 import type { FactsCodec } from './codec';
+import { replaceFile } from './replace-file';
 
 /** Chunks the pack is unzipped in: small enough never to be one large buffer, large enough to be few. */
 const STREAM_CHUNK_BYTES = 64 * 1024;
@@ -152,17 +153,13 @@ export class PackedFactsCache<Facts> {
     const lines = this.packLines();
     this.encodedPuts.clear(); // in `lines` now: the copies are not needed any more
     this.dirty = false; // a put from now on is for the next write
-    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
     try {
-      await fs.promises.mkdir(this.dir!, { recursive: true });
-      // Compressed in libuv's pool, in chunks of about a megabyte (never one string of the whole
+      // Compressed in libuv's pool, in chunks of WRITE_CHUNK_BYTES (never one string of the whole
       // pack): each chunk costs the main thread one turn of its event loop, which a long analysis
       // running meanwhile gives only between its slices.
-      await pipeline(Readable.from(packChunks(lines)), createGzip({ level: 1, chunkSize: WRITE_CHUNK_BYTES }), fs.createWriteStream(temp));
-      await fs.promises.rename(temp, file);
+      await replaceFile(file, (temp) => pipeline(Readable.from(packChunks(lines)), createGzip({ level: 1, chunkSize: WRITE_CHUNK_BYTES }), fs.createWriteStream(temp)));
       await this.removeOtherPacks();
     } catch (error) {
-      await fs.promises.rm(temp, { force: true }).catch(() => {});
       this.disable(`cannot write the ${this.format.label} ${file}: ${(error as Error).message}`);
     }
   }

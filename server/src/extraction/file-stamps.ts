@@ -21,6 +21,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { replaceFile } from './replace-file';
 
 const FILE_NAME = 'file-stamps-v1.json';
 const FORMAT = 'forkguard-file-stamps-1';
@@ -136,14 +137,10 @@ export class FileStamps {
     if (!this.dirty) return;
     this.dirty = false;
     const stored: StoredStamps = { format: FORMAT, packs: packStats, stamps: Object.fromEntries(this.stored) };
-    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
     try {
-      await fs.promises.mkdir(path.dirname(file), { recursive: true });
-      await fs.promises.writeFile(temp, JSON.stringify(stored));
-      await fs.promises.rename(temp, file);
+      await replaceFile(file, (temp) => fs.promises.writeFile(temp, JSON.stringify(stored)));
     } catch (error) {
       this.log(`cannot write the file stamps ${file} (${(error as Error).message})`);
-      await fs.promises.rm(temp, { force: true }).catch(() => {});
     }
   }
 

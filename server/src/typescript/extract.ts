@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Range, SuppressionComment } from '../model';
 import { LineIndex } from '../python/source-text';
 import { TS_FACTS_VERSION, type TsBinding, type TsMemberAssignment, type TsCall, type TsExport, type TsFacts, type TsFunction, type TsGuard, type TsImport, type TsProperty, type TsValue } from './facts';
-import { parsedTs, withParsedTs, type TsTree } from './parser';
+import { parsedTs, parseTs, type TsTree } from './parser';
 
 const MAX_SYNTAX_ERRORS = 20;
 const MAX_GUARD_TEXT = 200;
@@ -20,11 +20,13 @@ export interface ExtractTsOptions {
 
 /** Facts of one file. `fileName` chooses the dialect (`.tsx`, `.js`, `.mjs`...) and names the file in logs. */
 export function extractTsFacts(text: string, fileName: string, options: ExtractTsOptions = {}): TsFacts {
+  let tree: TsTree;
   try {
-    return withParsedTs(text, fileName, ({ sourceFile, syntaxErrors }) => new Extractor(text, fileName, sourceFile, syntaxErrors).run());
+    tree = parseTs(text, fileName);
   } catch (error) {
     return factsOfFailedExtraction(text, fileName, error, options);
   }
+  return extractTsFactsOfTree(tree, options);
 }
 
 /** Facts of the tree's text (its fileName chooses the dialect). Never throws, like extractTsFacts. */

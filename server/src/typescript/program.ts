@@ -517,13 +517,13 @@ export class TsProgram {
 class ChangeTracker {
   private epoch = 0;
   private allChangedAt = 0;
-  private readonly changedAt = new Map<string, number>();
   /**
-   * The changes in epoch order, so changedSince reads only those after its mark instead of every
-   * file's entry (it runs several times an analysis). A file changed again appears again; its
-   * older entries go when the log is compacted.
+   * The changes in epoch order, so changedSince reads only those after its mark (it runs several
+   * times an analysis). A file changed again appears again; compacting keeps each file's last change.
    */
   private log: { file: string; at: number }[] = [];
+  /** The log's length that makes the next change compact it. */
+  private compactAt = 1024;
   /** file read -> files whose derived data read it. */
   private readonly dependents = new Map<string, Set<string>>();
   /** Files whose derived data read the file list: they depend on every change. */
@@ -535,11 +535,21 @@ class ChangeTracker {
   }
 
   changed(file: string): void {
-    const at = ++this.epoch;
-    this.changedAt.set(file, at);
-    this.log.push({ file, at });
-    if (this.log.length > 2 * this.changedAt.size + 1024) this.log = this.log.filter((entry) => this.changedAt.get(entry.file) === entry.at);
+    this.log.push({ file, at: ++this.epoch });
+    if (this.log.length > this.compactAt) this.compactLog();
     this.wholeProgramReaders.delete(file);
+  }
+
+  private compactLog(): void {
+    const seen = new Set<string>();
+    const kept: { file: string; at: number }[] = [];
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      if (seen.has(this.log[i].file)) continue;
+      seen.add(this.log[i].file);
+      kept.push(this.log[i]);
+    }
+    this.log = kept.reverse();
+    this.compactAt = 2 * this.log.length + 1024;
   }
 
   changedEverything(): void {
@@ -662,7 +672,6 @@ export function callsIn(facts: TsFacts, fn: number | undefined): TsCall[] {
 }
 
 
-/** The specifiers a file's edges in the import graph come from: run-time imports and re-exports. */
 /** The specifiers the import graph is made of: imports (not for types only) and re-exports. */
 export function graphSpecifiers(facts: TsFacts): string[] {
   return [...facts.imports.filter((entry) => !entry.typeOnly).map((entry) => entry.module), ...facts.exports.flatMap((entry) => (entry.from ? [entry.from.module] : []))];
