@@ -1,7 +1,9 @@
 /**
  * An open TS/JS document reparses incrementally (TsDocument keeps its tree and hands each edit to
- * TypeScript's incremental parser): after every edit of a seeded series, some of which break the
- * syntax and most of which are undone later, its facts must be those of a fresh parse of its text.
+ * TypeScript's incremental parser) and walks only the statements whose text changed (the others'
+ * facts are reused, relocated when lines or ids moved: statement-chunks.ts): after every edit of a
+ * seeded series, some of which break the syntax and most of which are undone later, its facts must
+ * be those of a fresh parse and walk of its text.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -25,17 +27,53 @@ function fixtureText(): string {
   return texts.join('\n');
 }
 
-/** What an edit types: tokens, statements, and what breaks them (brackets, quotes, comments). */
-const PIECES = ['x', ' ', '\n', 'await ', 'new Pool()', 'cluster.fork();\n', 'if (cluster.isPrimary) {\n', '}', '{', '(', ')', '`', "'", '/*', '*/', '//', 'function f() {', 'const pool = createPool({});\n', 'import { Pool } from "pg";\n', '=>', ',', '<'];
+/**
+ * What an edit types: tokens, statements, and what breaks them (brackets, quotes, comments); lines
+ * and calls that move the statements after them; what changes the context of the statements
+ * inside a function (async, generator, an early return's guard).
+ */
+const PIECES = [
+  'x',
+  ' ',
+  '\n',
+  '\n\n',
+  'await ',
+  'new Pool()',
+  'cluster.fork();\n',
+  'if (cluster.isPrimary) {\n',
+  'if (cluster.isWorker) return;\n',
+  '}',
+  '{',
+  '(',
+  ')',
+  '`',
+  "'",
+  '/*',
+  '*/',
+  '//',
+  'function f() {',
+  'async ',
+  'function* g() {\n  yield(pool);\n',
+  '*',
+  'for (const p of ps) {\n',
+  'const pool = createPool({});\n',
+  'import { Pool } from "pg";\n',
+  'export ',
+  'module.exports = { f: () => a(b()) };\n',
+  '=>',
+  ',',
+  '<',
+];
 
 describe('TsDocument: incremental reparse', () => {
   const text = fixtureText();
 
-  for (const seed of [1, 2, 3]) {
-    it(`gives the facts of a fresh parse after each of 150 edits (seed ${seed})`, () => {
+  // Chunks of any size kept for reuse (as well as the default, only the larger ones).
+  for (const [seed, minStoredChunkChars] of [[1, undefined], [2, undefined], [3, undefined], [4, 1], [5, 1], [6, 1]] as const) {
+    it(`gives the facts of a fresh parse after each of 150 edits (seed ${seed}${minStoredChunkChars ? ', every chunk reused' : ''})`, () => {
       const random = seededRandom(seed);
-      const fileName = seed === 2 ? 'main.js' : 'main.ts';
-      const document = new TsDocument(text, fileName);
+      const fileName = seed % 3 === 2 ? 'main.js' : 'main.ts';
+      const document = new TsDocument(text, fileName, { minStoredChunkChars });
       const undo: { start: number; inserted: string; removed: string }[] = [];
       for (let step = 0; step < 150; step++) {
         let start: number;

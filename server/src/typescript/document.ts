@@ -1,14 +1,16 @@
 /**
  * An open TS/JS document: its text (kept as the editor has it), its syntax tree and its facts.
  * Each change applies the LSP edits to the text and to the tree (TypeScript's incremental
- * reparse: the nodes an edit did not touch are reused) and re-extracts this one file; other files
- * are not touched. Only open documents keep a tree.
+ * reparse: the nodes an edit did not touch are reused) and re-extracts this one file, walking only
+ * the statements whose text changed (statement-chunks.ts); other files are not touched. Only open
+ * documents keep a tree.
  */
 import type { Range } from '../model';
 import { LineIndex } from '../python/source-text';
 import type { TsFacts } from './facts';
 import { loadTsFrontend } from './load';
 import type { TsTree } from './parser';
+import { TsChunkReuse } from './statement-chunks';
 
 /** A text change as LSP sends it (engine/api.ts TextChange): no range replaces the whole text. */
 export interface TsTextChange {
@@ -20,6 +22,8 @@ export interface TsDocumentOptions {
   /** Texts longer than this (UTF-8 bytes) are not parsed: their facts are empty. */
   maxBytes?: number;
   log?: (message: string) => void;
+  /** Smallest statement chunk kept for reuse (statement-chunks.ts); tests lower it to reuse every chunk. */
+  minStoredChunkChars?: number;
 }
 
 export class TsDocument {
@@ -28,6 +32,8 @@ export class TsDocument {
   private oversizeBytes: number | undefined;
   /** The tree of currentText, while it is small enough to parse. */
   private tree: TsTree | undefined;
+  /** The statement chunks of the last extractions of this document. */
+  private readonly chunks: TsChunkReuse;
 
   constructor(
     text: string,
@@ -35,6 +41,7 @@ export class TsDocument {
     private readonly options: TsDocumentOptions = {},
   ) {
     this.currentText = text;
+    this.chunks = new TsChunkReuse(options.minStoredChunkChars);
     this.currentFacts = this.extract();
   }
 
@@ -72,9 +79,10 @@ export class TsDocument {
     this.currentFacts = this.extract();
   }
 
-  /** Frees the tree. */
+  /** Frees the tree and the chunks kept for reuse. */
   dispose(): void {
     this.tree = undefined;
+    this.chunks.clear();
   }
 
   private reparsed(tree: TsTree, text: string, edit: { start: number; end: number; newLength: number }): TsTree | undefined {
@@ -92,13 +100,15 @@ export class TsDocument {
     this.oversizeBytes = this.options.maxBytes !== undefined && bytes > this.options.maxBytes ? bytes : undefined;
     if (this.oversizeBytes !== undefined) {
       this.tree = undefined;
+      this.chunks.clear();
       return frontend.emptyTsFacts(this.currentText, this.fileName);
     }
     try {
       this.tree ??= frontend.parseTs(this.currentText, this.fileName);
     } catch {
+      this.chunks.clear();
       return frontend.extractTsFacts(this.currentText, this.fileName, { log: this.options.log }); // logs why
     }
-    return frontend.extractTsFactsOfTree(this.tree, { log: this.options.log });
+    return frontend.extractTsFactsOfTree(this.tree, { log: this.options.log, reuse: this.chunks });
   }
 }

@@ -10,12 +10,15 @@ import type { Range, SuppressionComment } from '../model';
 import { LineIndex } from '../python/source-text';
 import { TS_FACTS_VERSION, type TsBinding, type TsMemberAssignment, type TsCall, type TsExport, type TsFacts, type TsFunction, type TsGuard, type TsImport, type TsProperty, type TsValue } from './facts';
 import { parsedTs, parseTs, type TsTree } from './parser';
+import { chunkKey, lineChunks, namesOnlyPlacedIds, placedFacts, type ChunkFacts, type ChunkPlacement, type StoredChunk, type TsChunkReuse } from './statement-chunks';
 
 const MAX_SYNTAX_ERRORS = 20;
 const MAX_GUARD_TEXT = 200;
 
 export interface ExtractTsOptions {
   log?: (message: string) => void;
+  /** An open document's chunks of its last extractions: statements whose text did not change are not walked again. */
+  reuse?: TsChunkReuse;
 }
 
 /** Facts of one file. `fileName` chooses the dialect (`.tsx`, `.js`, `.mjs`...) and names the file in logs. */
@@ -33,8 +36,9 @@ export function extractTsFacts(text: string, fileName: string, options: ExtractT
 export function extractTsFactsOfTree(tree: TsTree, options: ExtractTsOptions = {}): TsFacts {
   try {
     const { sourceFile, syntaxErrors } = parsedTs(tree);
-    return new Extractor(tree.text, tree.fileName, sourceFile, syntaxErrors).run();
+    return new Extractor(tree.text, tree.fileName, sourceFile, syntaxErrors, options.reuse).run();
   } catch (error) {
+    options.reuse?.clear();
     return factsOfFailedExtraction(tree.text, tree.fileName, error, options);
   }
 }
@@ -80,6 +84,8 @@ function detectTsEol(text: string): '\n' | '\r\n' | '\r' {
 interface Context {
   function?: number;
   isAsync: boolean;
+  /** In a generator (`yield` parses differently): part of a chunk's context key only. */
+  isGenerator?: boolean;
   guards: TsGuard[];
   inLoop: boolean;
   parentCall?: number;
@@ -87,6 +93,9 @@ interface Context {
 }
 
 const K = ts.SyntaxKind;
+
+/** The lengths of the facts lists: where a chunk's facts begin. */
+type FactsCounts = Record<keyof ChunkFacts, number>;
 
 class Extractor {
   private readonly lines: LineIndex;
@@ -101,22 +110,33 @@ class Extractor {
   /** `require()` / `import()` calls already recorded as imports by their declaration. */
   private readonly importCalls = new Set<ts.Node>();
   private esmSyntax: boolean;
+  /** What every chunk's context key starts with: the file's module-ness, which the parse and canAwait depend on. */
+  private fileKey = '';
+  /** Parse errors by start, for chunks: one holding an error is walked every time. */
+  private readonly errorsByStart: { start: number; end: number }[];
+  /** The stored chunks found inside the chunk being walked (its children), when reusing. */
+  private chunkChildren: StoredChunk[] = [];
 
   constructor(
     private readonly text: string,
     fileName: string,
     private readonly sf: ts.SourceFile,
     private readonly parseErrors: { start: number; end: number }[],
+    private readonly reuse?: TsChunkReuse,
   ) {
     this.lines = new LineIndex(text);
     this.esmSyntax = isEsmExtension(fileName);
+    this.errorsByStart = reuse ? [...parseErrors].sort((a, b) => a.start - b.start) : [];
   }
 
   run(): TsFacts {
     const top: Context = { isAsync: false, guards: [], inLoop: false };
     // ESM-ness decides whether top level can await: find it before the walk.
     this.esmSyntax ||= this.sf.statements.some(isEsmStatement);
+    this.fileKey = `${this.esmSyntax ? 'e' : 'c'}${ts.isExternalModule(this.sf) ? 'm' : 's'}`;
+    this.reuse?.begin();
     this.visitStatements(this.sf.statements, top);
+    this.reuse?.commit();
     return {
       version: TS_FACTS_VERSION,
       moduleSystem: this.esmSyntax ? 'esm' : 'commonjs',
@@ -157,9 +177,16 @@ class Extractor {
    * false: it gets the negated guard (and the positive one after an `else` that returns).
    */
   private visitStatements(statements: readonly ts.Statement[], context: Context): void {
+    if (this.reuse) this.visitStatementChunks(statements, context, this.reuse);
+    else this.visitStatementRun(statements, 0, statements.length, context, true);
+  }
+
+  /** statements[first, end): each visited (or not, when `visit` is false), the guards carried on. Returns the context after them. */
+  private visitStatementRun(statements: readonly ts.Statement[], first: number, end: number, context: Context, visit: boolean): Context {
     let current = context;
-    for (const statement of statements) {
-      this.visit(statement, { ...current, statement });
+    for (let i = first; i < end; i++) {
+      const statement = statements[i];
+      if (visit) this.visit(statement, { ...current, statement });
       if (ts.isIfStatement(statement)) {
         const thenExits = exits(statement.thenStatement);
         const elseExits = statement.elseStatement !== undefined && exits(statement.elseStatement);
@@ -167,6 +194,97 @@ class Extractor {
         else if (elseExits && !thenExits) current = { ...current, guards: [...current.guards, this.guard(statement.expression, false)] };
       }
     }
+    return current;
+  }
+
+  /**
+   * A statement list in chunks of whole lines (statement-chunks.ts): a chunk the last extractions
+   * stored under the same text and context key gives its facts without a walk.
+   */
+  private visitStatementChunks(statements: readonly ts.Statement[], context: Context, reuse: TsChunkReuse): void {
+    const starts = statements.map((statement) => statement.getStart(this.sf));
+    const ends = statements.map((statement) => statement.end);
+    let current = context;
+    for (const chunk of lineChunks(starts, ends, this.lines)) {
+      const reusable = chunk.onWholeLines && chunk.to - chunk.from >= reuse.minStoredChars && !this.hasParseErrorIn(chunk.from, chunk.to);
+      const key = reusable ? chunkKey(this.text, chunk.from, chunk.to, this.contextKey(current)) : undefined;
+      const placement: ChunkPlacement = {
+        line: chunk.startLine,
+        firstCall: this.calls.length,
+        firstFunction: this.functions.length,
+        outerFunction: current.function,
+        outerCall: current.parentCall,
+      };
+      const stored = key === undefined ? undefined : reuse.find(key, this.text, chunk.from);
+      const facts = stored && placedFacts(stored, placement);
+      if (stored && facts) {
+        this.appendFacts(facts);
+        this.chunkChildren.push(reuse.carry(stored, this.text, chunk.from));
+        current = this.visitStatementRun(statements, chunk.first, chunk.end, current, false);
+        continue;
+      }
+      const before = this.factsCounts();
+      const outerChildren = this.chunkChildren;
+      const children: StoredChunk[] = [];
+      this.chunkChildren = children;
+      current = this.visitStatementRun(statements, chunk.first, chunk.end, current, true);
+      this.chunkChildren = outerChildren;
+      const walked = key === undefined ? undefined : this.factsSince(before);
+      if (key !== undefined && walked && namesOnlyPlacedIds(walked, placement)) {
+        const entry: StoredChunk = { key, text: this.text.slice(chunk.from, chunk.to), from: chunk.from, placement, facts: walked, children };
+        reuse.add(entry);
+        outerChildren.push(entry);
+      } else {
+        for (const child of children) outerChildren.push(child);
+      }
+    }
+  }
+
+  /** What a chunk's facts depend on from where it sits, besides its text and placement (see statement-chunks.ts). */
+  private contextKey(context: Context): string {
+    const key = `${this.fileKey}${context.function === undefined ? 't' : 'f'}${context.isAsync ? 'a' : ''}${context.isGenerator ? 'g' : ''}${context.inLoop ? 'l' : ''}${context.parentCall === undefined ? '' : 'c'}`;
+    if (context.guards.length === 0) return key;
+    // chunkKey separates the context key from the text with a NUL: JSON escapes any in the guards.
+    return `${key}${JSON.stringify(context.guards.map((guard) => [guard.negated, guard.text, guard.path ?? null]))}`;
+  }
+
+  private hasParseErrorIn(from: number, to: number): boolean {
+    for (const error of this.errorsByStart) {
+      if (error.start > to) return false;
+      if (error.end >= from) return true;
+    }
+    return false;
+  }
+
+  private factsCounts(): FactsCounts {
+    return {
+      imports: this.imports.length,
+      exports: this.exports.length,
+      functions: this.functions.length,
+      calls: this.calls.length,
+      bindings: this.bindings.length,
+      memberAssignments: this.memberAssignments.length,
+    };
+  }
+
+  private factsSince(before: FactsCounts): ChunkFacts {
+    return {
+      imports: this.imports.slice(before.imports),
+      exports: this.exports.slice(before.exports),
+      functions: this.functions.slice(before.functions),
+      calls: this.calls.slice(before.calls),
+      bindings: this.bindings.slice(before.bindings),
+      memberAssignments: this.memberAssignments.slice(before.memberAssignments),
+    };
+  }
+
+  private appendFacts(facts: ChunkFacts): void {
+    for (const entry of facts.imports) this.imports.push(entry);
+    for (const entry of facts.exports) this.exports.push(entry);
+    for (const entry of facts.functions) this.functions.push(entry);
+    for (const entry of facts.calls) this.calls.push(entry);
+    for (const entry of facts.bindings) this.bindings.push(entry);
+    for (const entry of facts.memberAssignments) this.memberAssignments.push(entry);
   }
 
   private guard(condition: ts.Expression, negatedBranch: boolean): TsGuard {
@@ -455,7 +573,7 @@ class Extractor {
     } else if (ts.isFunctionDeclaration(node) && hasModifier(node, K.ExportKeyword) && hasModifier(node, K.DefaultKeyword)) {
       this.exports.push({ name: 'default', function: id, range: this.range(node) });
     }
-    const inner: Context = { function: id, isAsync: this.functions[id].isAsync, guards: [], inLoop: false, statement: context.statement };
+    const inner: Context = { function: id, isAsync: this.functions[id].isAsync, isGenerator: node.asteriskToken !== undefined, guards: [], inLoop: false, statement: context.statement };
     for (const parameter of node.parameters) this.visit(parameter, inner);
     if (ts.isBlock(node.body)) this.visitStatements(node.body.statements, inner);
     else this.visit(node.body, inner);
