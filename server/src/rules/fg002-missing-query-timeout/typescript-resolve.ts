@@ -34,11 +34,16 @@ const RELEVANT_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The candidate calls of every file, file by file. Each file's list is kept between analyses of
- * one program and resolved again only when the file, or a file its resolution read, changed.
+ * The candidate calls of every file, by file. Each file's list is kept between analyses of one
+ * program and resolved again only when the file, or a file its resolution read, changed.
  */
+export function resolvedCallsByFile(program: TsProgram): Map<string, ResolvedCall[]> {
+  return RESOLVED.all(program, (file) => resolveFileCalls(program, file));
+}
+
+/** The candidate calls of every file, one list. */
 export function resolvedCalls(program: TsProgram): ResolvedCall[] {
-  return program.files().flatMap((file) => RESOLVED.get(program, file, () => resolveFileCalls(program, file)));
+  return flatten(resolvedCallsByFile(program));
 }
 
 const RESOLVED = new TsFileCache<ResolvedCall[]>();
@@ -58,27 +63,44 @@ function resolveFileCalls(program: TsProgram, file: string): ResolvedCall[] {
   return calls;
 }
 
-/** Member assignments of one file (`axios.defaults.timeout = 5000`), with what their root name resolves to. */
+/**
+ * A member assignment that may set a module-wide default timeout (`axios.defaults.timeout = 5000`:
+ * its member path is one the catalog lists), with what its root name resolves to.
+ */
 export interface ResolvedAssignment {
   target: TsCallTarget;
   members: string[];
 }
 
+/** Member paths a module-wide default timeout is assigned at (`defaults.timeout`). */
+const DEFAULT_PATHS: ReadonlySet<string> = new Set(NODE_TIMEOUT_APIS.flatMap((api) => (api.moduleDefaults ?? []).map((path) => path.join('.'))));
+
 const ASSIGNMENTS = new TsFileCache<ResolvedAssignment[]>();
 
-/** The member assignments of every file, resolved; each file's kept like its calls. */
-export function resolvedAssignments(program: TsProgram): ResolvedAssignment[] {
-  return program.files().flatMap((file) =>
-    ASSIGNMENTS.get(program, file, () => {
+/**
+ * The default-setting member assignments of every file, resolved; each file's kept like its calls.
+ * Only those whose member path sets a default are resolved (few: JS libraries assign members by
+ * the thousand, `Foo.prototype.bar = ...`).
+ */
+export function resolvedDefaultAssignments(program: TsProgram): ResolvedAssignment[] {
+  return flatten(
+    ASSIGNMENTS.all(program, (file) => {
       const resolved: ResolvedAssignment[] = [];
       for (const assignment of program.facts(file)?.memberAssignments ?? []) {
         const [root, ...members] = assignment.target;
-        const target = root === undefined ? undefined : program.resolveName(file, [root], assignment.function);
+        if (root === undefined || !DEFAULT_PATHS.has(members.join('.'))) continue;
+        const target = program.resolveName(file, [root], assignment.function);
         if (target) resolved.push({ target, members });
       }
       return resolved;
     }),
   );
+}
+
+function flatten<T>(lists: Map<string, T[]>): T[] {
+  const all: T[] = [];
+  for (const list of lists.values()) for (const item of list) all.push(item);
+  return all;
 }
 
 /** What made the value a call runs on: for `pool.query()`, the call that created `pool` (followed across files). */

@@ -23,7 +23,7 @@ import { FG002_META } from './meta';
 import { addArgument, addProperty, appendUrlParameter, replaceRange, textOf, type ObjectValue, type SourceText } from './typescript-fixes';
 import { carrierVerdict, findOptions, namesUrl, propertyOf, urlCarries, urlScheme, type CarrierVerdict, type ObjectSite, type OptionsLookup } from './typescript-options';
 import { checkQueries, judgeQueries, queryCalls, sessionBoundedOrigins, type QueryCall } from './typescript-queries';
-import { resolvedAssignments, resolvedCalls, type ResolvedAssignment, type ResolvedCall } from './typescript-resolve';
+import { resolvedCalls, resolvedCallsByFile, resolvedDefaultAssignments, type ResolvedAssignment, type ResolvedCall } from './typescript-resolve';
 
 const API_BY_QNAME = new Map<string, NodeTimeoutApi>(NODE_TIMEOUT_APIS.flatMap((api) => api.qualnames.map((q) => [normalizeNodeQualname(q), api] as const)));
 
@@ -72,21 +72,18 @@ const SHARED_RUNS = new WeakMap<TypeScriptRuleContext, SharedRun>();
 
 /** Every method name a catalogued API's result may take its timeout from (`setTimeout`). */
 const RESULT_METHOD_NAMES = new Set(NODE_TIMEOUT_APIS.flatMap((api) => api.resultMethods ?? []));
-/** Member paths a module-wide default timeout is assigned at (`defaults.timeout`). */
-const DEFAULT_PATHS = new Set(NODE_TIMEOUT_APIS.flatMap((api) => (api.moduleDefaults ?? []).map((path) => path.join('.'))));
 
 function sharedRun(context: TypeScriptRuleContext): SharedRun {
   let run = SHARED_RUNS.get(context);
   if (run) return run;
   const checker = new TimeoutChecker(context);
-  const calls = resolvedCalls(context.program);
-  const callsByFile = groupByFile(calls, (call) => call.file);
+  const callsByFile = resolvedCallsByFile(context.program);
+  const calls = [...callsByFile.values()].flat();
   const resultMethods = resultMethodsByCall(calls);
   const onPools = queryCalls(calls);
   const bounded = sessionBoundedOrigins(context.program, onPools, checker.sources);
   const defaults = checker
     .defaultAssignmentsOf()
-    .filter(({ members }) => DEFAULT_PATHS.has(members.join('.')))
     .map(({ target, members }) => `${JSON.stringify(target)}=${members.join('.')}`);
   const onResults = [...resultMethods]
     .filter(([, methods]) => [...methods].some((method) => RESULT_METHOD_NAMES.has(method)))
@@ -296,7 +293,7 @@ class TimeoutChecker {
     const paths = api.moduleDefaults ?? [];
     if (paths.length === 0) return false;
     const module = resolved.target?.kind === 'external' ? resolved.target.module : undefined;
-    return this.defaultAssignments().some(({ target, members }) => {
+    return this.defaultAssignmentsOf().some(({ target, members }) => {
       if (!paths.some((path) => sameArray(path, members))) return false;
       if (target.kind === 'external') return target.path.length === 0 && target.module === module;
       return target.kind === 'instance' && target.path.length === 0 && target.file === resolved.file && target.call === resolved.call.id;
@@ -305,13 +302,9 @@ class TimeoutChecker {
 
   private assignments: ResolvedAssignment[] | undefined;
 
-  /** Member assignments of the workspace (few), with what their root name resolves to; computed once. */
+  /** The workspace's default-setting member assignments (few), with what their root name resolves to; computed once. */
   defaultAssignmentsOf(): ResolvedAssignment[] {
-    return this.defaultAssignments();
-  }
-
-  private defaultAssignments(): ResolvedAssignment[] {
-    this.assignments ??= resolvedAssignments(this.context.program);
+    this.assignments ??= resolvedDefaultAssignments(this.context.program);
     return this.assignments;
   }
 
