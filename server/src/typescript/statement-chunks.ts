@@ -28,17 +28,10 @@
  */
 import type { Range } from '../model';
 import type { LineIndex } from '../python/source-text';
-import type { TsBinding, TsCall, TsExport, TsFunction, TsImport, TsMemberAssignment, TsValue } from './facts';
+import type { TsBinding, TsCall, TsExport, TsFacts, TsFunction, TsImport, TsMemberAssignment, TsValue } from './facts';
 
-/** The facts lists a chunk appends to, in the order of TsFacts. */
-export interface ChunkFacts {
-  imports: TsImport[];
-  exports: TsExport[];
-  functions: TsFunction[];
-  calls: TsCall[];
-  bindings: TsBinding[];
-  memberAssignments: TsMemberAssignment[];
-}
+/** The facts lists a chunk appends to. */
+export type ChunkFacts = Pick<TsFacts, 'imports' | 'exports' | 'functions' | 'calls' | 'bindings' | 'memberAssignments'>;
 
 /** Where a chunk's facts sit in the file's: what relocation adjusts. */
 export interface ChunkPlacement {
