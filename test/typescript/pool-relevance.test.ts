@@ -1,7 +1,8 @@
 /**
  * PoolRelevance's fixpoint identity: the same object while its answer is the same, so FG001's
  * kept summaries (typescript/pools.ts) survive edits that change a file's relevance but not the
- * answer, and are walked again when the answer changes.
+ * answer, and are walked again when the answer changes. An edit whose relevance change may move
+ * the answer must not keep the last fixpoint: the answer equals a fresh program's.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -36,5 +37,39 @@ describe('PoolRelevance.fixpoint', () => {
     assert.notEqual(changed.fixpoint(), first);
     assert.equal(renamed.isInteresting('/w/db.ts', 0), true);
     assert.equal(changed.isInteresting('/w/db.ts', 0), false);
+  });
+});
+
+/** Every interesting function of the program, as `file#id`. */
+function interestingOf(program: TsProgram): string[] {
+  const relevance = new PoolRelevance(program);
+  return program.files().flatMap((file) => program.facts(file)!.functions.filter((fn) => relevance.isInteresting(file, fn.id)).map((fn) => `${file}#${fn.id}`));
+}
+
+describe('PoolRelevance after a relevance change', () => {
+  const RUNNER = "import { Db } from './db';\nconst db = new Db();\nfunction run() {\n  db.start();\n}\nfunction idle() {\n  db.stop();\n}\n";
+  const DB_CLASS = (method: string) => `import { Pool } from 'pg';\nexport class Db {\n  ${method}() {\n    return new Pool();\n  }\n  stop() {\n    return 1;\n  }\n}\n`;
+
+  /** Edits /w/runner.ts or /w/db.ts in turn; after each, the answer must be a fresh program's. */
+  function checkEdits(edits: [string, string][]): void {
+    const files: Record<string, string> = { '/w/runner.ts': RUNNER, '/w/db.ts': DB_CLASS('begin') };
+    const program = programWith(files);
+    interestingOf(program); // the last fixpoint, before the edits
+    for (const [file, text] of edits) {
+      files[file] = text;
+      program.setFile(file, extractTsFacts(text, file));
+      assert.deepEqual(interestingOf(program), interestingOf(programWith(files)), `after editing ${file}`);
+    }
+  }
+
+  it('follows an interesting function renamed to a name calls spell (its own rename counts)', () => {
+    checkEdits([['/w/db.ts', DB_CLASS('start')]]);
+  });
+
+  it("follows a call renamed to the name of an interesting function (a caller's list counts)", () => {
+    checkEdits([
+      ['/w/db.ts', DB_CLASS('start')],
+      ['/w/runner.ts', RUNNER.replace('db.stop()', 'db.start()')],
+    ]);
   });
 });

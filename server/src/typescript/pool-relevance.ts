@@ -81,14 +81,17 @@ class RelevanceState {
   /** The last fixpoint, while a new one is computed. */
   private previous: Interest | undefined;
 
-  /** Takes the files' relevances; the last fixpoint when they are those it was computed from. */
+  /**
+   * Takes the files' relevances; the last fixpoint when they are those it was computed from, or
+   * differ from them only in ways that leave it the answer (leavesInterest).
+   */
   update(files: readonly string[], relevances: readonly FileRelevance[]): Interest | undefined {
     let changed = false;
     files.forEach((file, index) => {
       const relevance = relevances[index];
       const before = this.byFile.get(file);
       if (before === relevance) return;
-      if (!before || signatureOf(before) !== signatureOf(relevance)) changed = true;
+      if (!before || !this.interest || (signatureOf(before) !== signatureOf(relevance) && !leavesInterest(this.interest, file, before, relevance))) changed = true;
       if (before) this.remove(file, before);
       this.byFile.set(file, relevance);
       relevance.callersBySpelled.forEach((fns, spelled) => {
@@ -255,10 +258,7 @@ export class PoolRelevance {
   /** A call that reaches an interesting function by its spelled name. */
   private reachesInteresting(call: TsCall): boolean {
     const spelled = spelledName(call);
-    if (!spelled) return false;
-    const name = spelled.slice(spelled.indexOf(':') + 1);
-    const { functionNames, classNames, methodNames } = this.compute();
-    return spelled.startsWith('fn:') ? functionNames.has(name) : spelled.startsWith('new:') ? classNames.has(name) : methodNames.has(name);
+    return spelled !== undefined && namesInteresting(this.compute(), spelled);
   }
 
   /** A call that can matter whatever functions are interesting. */
@@ -273,6 +273,45 @@ function changedNames(kind: string, before: ReadonlySet<string>, after: Readonly
   for (const name of before) if (!after.has(name)) changed.push(`${kind}:${name}`);
   for (const name of after) if (!before.has(name)) changed.push(`${kind}:${name}`);
   return changed;
+}
+
+/**
+ * Whether `interest`, the least fixpoint of the rules the files' relevances make (see compute),
+ * stays the least fixpoint when one file's relevance changes from `before` to `after`. It does
+ * when every rule the change adds or removes has a premise the fixpoint does not hold: a call
+ * spelled with a name no interesting function has, a function that is not interesting (its name
+ * and its callback owner count only once it is). Such a rule fires neither before nor after, so
+ * the fixpoint is still closed under the rules, and still least. A change of seeds or of the
+ * names holding pools always counts. A function renumbered by an edit is caught too: when it is
+ * interesting, whatever made it so (a seed, a caller's list, its callback's owner) names its id.
+ * Most edits of a large file (a character typed into a name) change its relevance this way.
+ */
+function leavesInterest(interest: Interest, file: string, before: FileRelevance, after: FileRelevance): boolean {
+  if (JSON.stringify([before.holders, before.seeds, before.seedsIfHolder]) !== JSON.stringify([after.holders, after.seeds, after.seedsIfHolder])) return false;
+  const interesting = interest.interesting.get(file);
+  const functions = Math.max(before.units.length, after.units.length);
+  for (let fn = 0; fn < functions; fn++) {
+    const was = before.units[fn];
+    const is = after.units[fn];
+    if (was?.spelled !== is?.spelled || was?.callbackOwner !== is?.callbackOwner) {
+      if (interesting?.has(fn)) return false;
+    }
+  }
+  for (const spelled of new Set([...before.callersBySpelled.keys(), ...after.callersBySpelled.keys()])) {
+    if (sameList(before.callersBySpelled.get(spelled) ?? [], after.callersBySpelled.get(spelled) ?? [])) continue;
+    if (namesInteresting(interest, spelled)) return false;
+  }
+  return true;
+}
+
+/** Whether a spelled name (`fn:start`) is one an interesting function has. */
+function namesInteresting(interest: Interest, spelled: string): boolean {
+  const name = spelled.slice(spelled.indexOf(':') + 1);
+  return spelled.startsWith('fn:') ? interest.functionNames.has(name) : spelled.startsWith('new:') ? interest.classNames.has(name) : interest.methodNames.has(name);
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 /** Most edits that change a file's relevance (a name typed into) leave the fixpoint's answer as it was. */
