@@ -11,7 +11,7 @@
  * A language plugs in through a `LanguageRules` adapter: its program's change tracking, its rule
  * context, and which of a rule's checkers are its own.
  */
-import type { CancellationToken, Finding, SeveritySetting } from '../model';
+import { sameList, type CancellationToken, type Finding, type SeveritySetting } from '../model';
 import { RULES } from '../rules';
 import type { Rule } from '../rules/types';
 
@@ -189,12 +189,6 @@ class ChangedFiles {
     if (files === 'all') this.files = 'all';
     else for (const file of files) this.files.add(file);
   }
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 async function runIncremental<Context>(

@@ -92,6 +92,13 @@ export function ruleDocsUrl(meta: RuleMeta): string {
   return `${DOCS_BASE}/${meta.docsPage ?? `${meta.id.toLowerCase()}-${meta.name}/README.md`}`;
 }
 
+/** Whether two lists hold the same items in the same order. */
+export function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }

@@ -21,6 +21,7 @@
  * suppressions, where imports go) are cheap and computed each time.
  */
 import type { Node, Tree } from 'web-tree-sitter';
+import { TextChunkStore, textChunkKey } from '../extraction/text-chunks';
 import type { DocumentTrees, Stretch } from './document-trees';
 import { assembleFacts, emptyModuleScope, extractClassMembers, extractFacts, extractFileFields, extractFileFieldsOfStretches, extractPart, type FactsPart } from './extract';
 import type { PyClass, PyFacts, PyScope } from './facts';
@@ -69,57 +70,23 @@ interface StoredChunk extends PlacedPart {
   text: string;
 }
 
-/** Characters of a chunk's text in its lookup key: enough to tell most chunks of one length apart. */
-const KEY_HEAD_LENGTH = 48;
-
-/**
- * The reusable chunks of one extraction, found by prefix and text. Keyed by the prefix, the length
- * and the first characters, then compared in place (startsWith): a key of the whole text would
- * copy and hash the whole file at every edit.
- */
-class ChunkStore {
-  private readonly byKey = new Map<string, StoredChunk[]>();
-
-  /** `key`: chunkKey(chunk, text), built once for every store a chunk is looked up in. */
-  find(key: string, chunk: Chunk, text: string): StoredChunk | undefined {
-    const candidates = this.byKey.get(key);
-    if (candidates === undefined) return undefined;
-    for (const stored of candidates) {
-      if (text.startsWith(stored.text, chunk.from)) return stored;
-    }
-    return undefined;
-  }
-
-  add(key: string, chunk: Chunk, text: string, placed: PlacedPart): void {
-    const stored: StoredChunk = { ...placed, text: text.slice(chunk.from, chunk.to) };
-    const list = this.byKey.get(key);
-    if (list) list.push(stored);
-    else this.byKey.set(key, [stored]);
-  }
-}
-
-/** A chunk's lookup key in a ChunkStore: with it, equal text is the same chunk (prefixes hold no `\0`). */
-function chunkKey(chunk: Chunk, text: string): string {
-  return `${chunk.to - chunk.from} ${chunk.prefix}\0${text.slice(chunk.from, Math.min(chunk.to, chunk.from + KEY_HEAD_LENGTH))}`;
-}
-
 /** Top-level parts: [module]; class members: [empty module, class]. */
 const TOP_LEVEL_SHARED = 0;
 const MEMBER_SHARED = 1;
 
 export class ChunkedFactsExtractor {
   /** Facts of the reusable chunks of the last extraction. */
-  private chunks = new ChunkStore();
+  private chunks = new TextChunkStore<StoredChunk>();
   /**
    * Those of the extraction before: one character typed on a blank line inside a class (`x` at
    * column 0) ends the class there, and deleting it brings back every member chunk that had.
    */
-  private olderChunks = new ChunkStore();
+  private olderChunks = new TextChunkStore<StoredChunk>();
 
   /** Drops the facts kept for reuse (the document closed). */
   clear(): void {
-    this.chunks = new ChunkStore();
-    this.olderChunks = new ChunkStore();
+    this.chunks = new TextChunkStore<StoredChunk>();
+    this.olderChunks = new TextChunkStore<StoredChunk>();
   }
 
   /**
@@ -143,7 +110,7 @@ export class ChunkedFactsExtractor {
     const moduleScope = emptyModuleScope(lines, text.length);
     const scopes: PyScope[] = [moduleScope];
     const classes: PyClass[] = [];
-    const next = new ChunkStore();
+    const next = new TextChunkStore<StoredChunk>();
 
     /** Adds a part's facts to the file's; the part's shared scope goes into `shared`. */
     const append = (part: FactsPart, sharedSlot: number, shared: PyScope, sharedClass?: PyClass): void => {
@@ -164,15 +131,15 @@ export class ChunkedFactsExtractor {
 
     /** Facts of one chunk: reused when its key is known, else extracted; then placed. */
     const chunkPart = (chunk: Chunk, placement: Placement, sharedSlot: number, extractAlone: () => FactsPart): FactsPart => {
-      const key = chunk.reusable ? chunkKey(chunk, text) : undefined;
-      const known = key === undefined ? undefined : (next.find(key, chunk, text) ?? this.chunks.find(key, chunk, text) ?? this.olderChunks.find(key, chunk, text));
+      const key = chunk.reusable ? textChunkKey(text, chunk.from, chunk.to, chunk.prefix) : undefined;
+      const known = key === undefined ? undefined : (next.find(key, text, chunk.from) ?? this.chunks.find(key, text, chunk.from) ?? this.olderChunks.find(key, text, chunk.from));
       let part: FactsPart;
       if (known) part = relocate(known.part, sharedSlot, known.placement, placement);
       else {
         const alone: Placement = { line: placement.line, shared: sharedSlot, firstOwn: sharedSlot + 1, eventsBefore: 0, blocksBefore: 0 };
         part = relocate(extractAlone(), sharedSlot, alone, placement);
       }
-      if (key !== undefined) next.add(key, chunk, text, { part, placement });
+      if (key !== undefined) next.add(key, { part, placement, text: text.slice(chunk.from, chunk.to) });
       return part;
     };
 

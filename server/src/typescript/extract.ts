@@ -9,8 +9,9 @@ import * as path from 'node:path';
 import type { Range, SuppressionComment } from '../model';
 import { LineIndex } from '../python/source-text';
 import { TS_FACTS_VERSION, type TsBinding, type TsMemberAssignment, type TsCall, type TsExport, type TsFacts, type TsFunction, type TsGuard, type TsImport, type TsProperty, type TsValue } from './facts';
+import { textChunkKey } from '../extraction/text-chunks';
 import { parsedTs, parseTs, type TsTree } from './parser';
-import { chunkKey, lineChunks, namesOnlyPlacedIds, placedFacts, type ChunkFacts, type ChunkPlacement, type StoredChunk, type TsChunkReuse } from './statement-chunks';
+import { lineChunks, namesOnlyPlacedIds, placedFacts, type ChunkFacts, type ChunkPlacement, type StoredChunk, type TsChunkReuse } from './statement-chunks';
 
 const MAX_SYNTAX_ERRORS = 20;
 const MAX_GUARD_TEXT = 200;
@@ -207,7 +208,7 @@ class Extractor {
     let current = context;
     for (const chunk of lineChunks(starts, ends, this.lines)) {
       const reusable = chunk.onWholeLines && chunk.to - chunk.from >= reuse.minStoredChars && !this.hasParseErrorIn(chunk.from, chunk.to);
-      const key = reusable ? chunkKey(this.text, chunk.from, chunk.to, this.contextKey(current)) : undefined;
+      const key = reusable ? textChunkKey(this.text, chunk.from, chunk.to, this.contextKey(current)) : undefined;
       const placement: ChunkPlacement = {
         line: chunk.startLine,
         firstCall: this.calls.length,
@@ -244,7 +245,7 @@ class Extractor {
   private contextKey(context: Context): string {
     const key = `${this.fileKey}${context.function === undefined ? 't' : 'f'}${context.isAsync ? 'a' : ''}${context.isGenerator ? 'g' : ''}${context.inLoop ? 'l' : ''}${context.parentCall === undefined ? '' : 'c'}`;
     if (context.guards.length === 0) return key;
-    // chunkKey separates the context key from the text with a NUL: JSON escapes any in the guards.
+    // textChunkKey separates the context key from the text with a NUL: JSON escapes any in the guards.
     return `${key}${JSON.stringify(context.guards.map((guard) => [guard.negated, guard.text, guard.path ?? null]))}`;
   }
 

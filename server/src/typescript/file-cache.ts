@@ -9,27 +9,19 @@ import type { TsProgram } from './program';
 export class TsFileCache<T> {
   private readonly perProgram = new WeakMap<TsProgram, { mark: number; values: Map<string, T> }>();
 
-  /** The value for `file`, from the cache when nothing it read changed, else computed (and kept). */
-  get(program: TsProgram, file: string, compute: () => T): T {
-    return this.valueOf(program, this.sync(program), file, compute);
-  }
-
   /**
-   * The value of every file of the program, by file: get() for each, with one check of what
-   * changed instead of one per file (a whole-workspace pass runs at every analysis).
+   * The value of every file of the program, by file: each from the cache when nothing it read
+   * changed, else computed (and kept). What changed is asked once per call, not once per file (a
+   * whole-workspace pass runs at every analysis).
    */
   all(program: TsProgram, compute: (file: string) => T): Map<string, T> {
     const values = this.sync(program);
     const all = new Map<string, T>();
-    for (const file of program.files()) all.set(file, this.valueOf(program, values, file, () => compute(file)));
+    for (const file of program.files()) {
+      if (!values.has(file)) values.set(file, program.track(file, () => compute(file)));
+      all.set(file, values.get(file)!);
+    }
     return all;
-  }
-
-  private valueOf(program: TsProgram, values: Map<string, T>, file: string, compute: () => T): T {
-    if (values.has(file)) return values.get(file)!;
-    const value = program.track(file, compute);
-    values.set(file, value);
-    return value;
   }
 
   /** Drops what changed since the last use on this program. */

@@ -8,6 +8,7 @@
  * design: a call kept here is resolved and judged by the catalog; a call dropped can only be one
  * reached through local aliasing (`const f = g; f()`), which the walk does not follow either.
  */
+import { sameList } from '../model';
 import type { TsCall, TsFacts } from './facts';
 import { isRelativeSpecifier, sameSet, stripNodePrefix, type TsProgram } from './program';
 import { NODE_FORK_POINTS, NODE_POOL_FACTORIES } from '../catalog/node-pools';
@@ -308,10 +309,6 @@ function leavesInterest(interest: Interest, file: string, before: FileRelevance,
 function namesInteresting(interest: Interest, spelled: string): boolean {
   const name = spelled.slice(spelled.indexOf(':') + 1);
   return spelled.startsWith('fn:') ? interest.functionNames.has(name) : spelled.startsWith('new:') ? interest.classNames.has(name) : interest.methodNames.has(name);
-}
-
-function sameList(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 /** Most edits that change a file's relevance (a name typed into) leave the fixpoint's answer as it was. */

@@ -26,6 +26,7 @@
  * The store keeps the chunks of the last extraction (walked, or taken and carried with the chunks
  * found inside them, at their new offsets) and those of the one before (an edit undone).
  */
+import { TextChunkStore } from '../extraction/text-chunks';
 import type { Range } from '../model';
 import type { LineIndex } from '../python/source-text';
 import type { TsBinding, TsCall, TsExport, TsFacts, TsFunction, TsImport, TsMemberAssignment, TsValue } from './facts';
@@ -69,48 +70,22 @@ export interface StoredChunk {
   children: StoredChunk[];
 }
 
-/** Characters of a chunk's text in its lookup key: enough to tell most chunks of one length apart. */
-const KEY_HEAD_LENGTH = 48;
-
 /** Smallest chunk worth storing: walking a few short statements again costs less than keeping them. */
 export const MIN_STORED_CHUNK_CHARS = 160;
-
-/** Chunks by lookup key; candidates are compared in place (startsWith), so no key holds the whole text. */
-class ChunkStore {
-  private readonly byKey = new Map<string, StoredChunk[]>();
-
-  find(key: string, text: string, from: number): StoredChunk | undefined {
-    const candidates = this.byKey.get(key);
-    if (candidates === undefined) return undefined;
-    for (const stored of candidates) if (text.startsWith(stored.text, from)) return stored;
-    return undefined;
-  }
-
-  add(chunk: StoredChunk): void {
-    const list = this.byKey.get(chunk.key);
-    if (list) list.push(chunk);
-    else this.byKey.set(chunk.key, [chunk]);
-  }
-}
-
-/** A chunk's lookup key: its length, its context key, its first characters (context keys hold no `\0`). */
-export function chunkKey(text: string, from: number, to: number, contextKey: string): string {
-  return `${to - from} ${contextKey}\0${text.slice(from, Math.min(to, from + KEY_HEAD_LENGTH))}`;
-}
 
 /**
  * The chunks an open document's extractions share. An extraction begins with `begin()`, finds and
  * adds chunks, and ends with `commit()` (or `clear()` when it failed).
  */
 export class TsChunkReuse {
-  private last = new ChunkStore();
-  private older = new ChunkStore();
-  private next = new ChunkStore();
+  private last = new TextChunkStore<StoredChunk>();
+  private older = new TextChunkStore<StoredChunk>();
+  private next = new TextChunkStore<StoredChunk>();
 
   constructor(readonly minStoredChars = MIN_STORED_CHUNK_CHARS) {}
 
   begin(): void {
-    this.next = new ChunkStore();
+    this.next = new TextChunkStore<StoredChunk>();
   }
 
   find(key: string, text: string, from: number): StoredChunk | undefined {
@@ -119,7 +94,7 @@ export class TsChunkReuse {
 
   /** Records a chunk walked in this extraction. */
   add(chunk: StoredChunk): void {
-    this.next.add(chunk);
+    this.next.add(chunk.key, chunk);
   }
 
   /**
@@ -130,20 +105,20 @@ export class TsChunkReuse {
   carry(chunk: StoredChunk, text: string, from: number): StoredChunk {
     const moved: StoredChunk = { ...chunk, text: text.slice(from, from + chunk.text.length), from, children: [] };
     for (const child of chunk.children) moved.children.push(this.carry(child, text, from + child.from - chunk.from));
-    this.next.add(moved);
+    this.next.add(moved.key, moved);
     return moved;
   }
 
   commit(): void {
     this.older = this.last;
     this.last = this.next;
-    this.next = new ChunkStore();
+    this.next = new TextChunkStore<StoredChunk>();
   }
 
   clear(): void {
-    this.last = new ChunkStore();
-    this.older = new ChunkStore();
-    this.next = new ChunkStore();
+    this.last = new TextChunkStore<StoredChunk>();
+    this.older = new TextChunkStore<StoredChunk>();
+    this.next = new TextChunkStore<StoredChunk>();
   }
 }
 

@@ -43,7 +43,7 @@ export function resolvedCallsByFile(program: TsProgram): Map<string, ResolvedCal
 
 /** The candidate calls of every file, one list. */
 export function resolvedCalls(program: TsProgram): ResolvedCall[] {
-  return flatten(resolvedCallsByFile(program));
+  return [...resolvedCallsByFile(program).values()].flat();
 }
 
 const RESOLVED = new TsFileCache<ResolvedCall[]>();
@@ -83,24 +83,17 @@ const ASSIGNMENTS = new TsFileCache<ResolvedAssignment[]>();
  * the thousand, `Foo.prototype.bar = ...`).
  */
 export function resolvedDefaultAssignments(program: TsProgram): ResolvedAssignment[] {
-  return flatten(
-    ASSIGNMENTS.all(program, (file) => {
-      const resolved: ResolvedAssignment[] = [];
-      for (const assignment of program.facts(file)?.memberAssignments ?? []) {
-        const [root, ...members] = assignment.target;
-        if (root === undefined || !DEFAULT_PATHS.has(members.join('.'))) continue;
-        const target = program.resolveName(file, [root], assignment.function);
-        if (target) resolved.push({ target, members });
-      }
-      return resolved;
-    }),
-  );
-}
-
-function flatten<T>(lists: Map<string, T[]>): T[] {
-  const all: T[] = [];
-  for (const list of lists.values()) for (const item of list) all.push(item);
-  return all;
+  const byFile = ASSIGNMENTS.all(program, (file) => {
+    const resolved: ResolvedAssignment[] = [];
+    for (const assignment of program.facts(file)?.memberAssignments ?? []) {
+      const [root, ...members] = assignment.target;
+      if (root === undefined || !DEFAULT_PATHS.has(members.join('.'))) continue;
+      const target = program.resolveName(file, [root], assignment.function);
+      if (target) resolved.push({ target, members });
+    }
+    return resolved;
+  });
+  return [...byFile.values()].flat();
 }
 
 /** What made the value a call runs on: for `pool.query()`, the call that created `pool` (followed across files). */

@@ -6,7 +6,7 @@
  * (typescript-queries.ts). Options that cannot be seen (a spread, a parameter, a call's result)
  * are trusted. See README.md, "Node.js (TypeScript and JavaScript)".
  */
-import type { Finding, Fix, RelatedLocation, Range } from '../../model';
+import { sameList, type Finding, type Fix, type RelatedLocation, type Range } from '../../model';
 import { preferFirst, ruleFinding } from '../finding';
 import {
   NODE_TIMEOUT_APIS,
@@ -294,7 +294,7 @@ class TimeoutChecker {
     if (paths.length === 0) return false;
     const module = resolved.target?.kind === 'external' ? resolved.target.module : undefined;
     return this.defaultAssignmentsOf().some(({ target, members }) => {
-      if (!paths.some((path) => sameArray(path, members))) return false;
+      if (!paths.some((path) => sameList(path, members))) return false;
       if (target.kind === 'external') return target.path.length === 0 && target.module === module;
       return target.kind === 'instance' && target.path.length === 0 && target.file === resolved.file && target.call === resolved.call.id;
     });
@@ -398,10 +398,6 @@ function capitalize(text: string): string {
 /** The file's first line break, so inserted lines match it (`\r` alone included, which facts' `eol` does not tell). */
 function firstLineBreak(text: string): string {
   return /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
-}
-
-function sameArray(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 function fixOf(title: string, edit: { file: string; range: Range; newText: string } | undefined): Fix | undefined {
