@@ -43,6 +43,16 @@ const watchdog = setTimeout(() => {
   console.error(`run-tests: the tests did not finish within ${WATCHDOG_MS / 60000} minutes; stopping them. A test file probably left a handle open (a server, a pipe, a timer).`);
   process.kill(-runner.pid, 'SIGKILL');
 }, WATCHDOG_MS);
+// Being in a group of its own, the run does not get the terminal's Ctrl-C: pass it on, and the like.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    try {
+      process.kill(-runner.pid, signal);
+    } catch {
+      // the group has gone already
+    }
+  });
+}
 runner.on('exit', (code, signal) => {
   clearTimeout(watchdog);
   process.exit(signal ? 1 : (code ?? 1));
